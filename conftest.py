@@ -1,0 +1,72 @@
+"""Shared fixtures: an organization with staff and two customers, and another organization beside it."""
+
+from __future__ import annotations
+
+import pytest
+
+from portico.testing import (
+    ContactPersonFactory,
+    CustomerFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    TaxFactory,
+)
+
+
+@pytest.fixture
+def org(db):
+    return OrganizationFactory(name="Acme Consulting", portal_slug="acme")
+
+
+@pytest.fixture
+def other_org(db):
+    return OrganizationFactory(name="Other Business", portal_slug="other")
+
+
+@pytest.fixture
+def staff(org):
+    """A staff user of ``org``'s back office."""
+    return MembershipFactory(organization=org, user__email="staff@acme.test").user
+
+
+@pytest.fixture
+def other_staff(other_org):
+    """A staff user of the other organization."""
+    return MembershipFactory(organization=other_org, user__email="staff@other.test").user
+
+
+@pytest.fixture
+def tax(org):
+    return TaxFactory(organization=org, name="VAT", rate="20")
+
+
+@pytest.fixture
+def customer_a(org):
+    return CustomerFactory(organization=org, display_name="Customer A")
+
+
+@pytest.fixture
+def customer_b(org):
+    return CustomerFactory(organization=org, display_name="Customer B")
+
+
+@pytest.fixture
+def other_customer(other_org):
+    """A customer of the other organization."""
+    return CustomerFactory(organization=other_org, display_name="Other Org Customer")
+
+
+@pytest.fixture
+def contact_a(customer_a):
+    return ContactPersonFactory(customer=customer_a, email="alice@customer-a.test", is_primary=True)
+
+
+@pytest.fixture
+def contact_b(customer_b):
+    return ContactPersonFactory(customer=customer_b, email="bob@customer-b.test", is_primary=True)
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client

@@ -1,0 +1,8 @@
+"""ASGI entry point for Portico."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portico.settings")
+application = get_asgi_application()

@@ -1,0 +1,73 @@
+"""Model fields shared by the domain apps."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core import validators
+from django.db import models
+
+from portico.money import STORED_PLACES, to_decimal
+
+_SCALE = Decimal(10) ** STORED_PLACES
+
+
+class MoneyField(models.BigIntegerField):
+    """An amount of money, a Decimal in Python, stored as an integer count of 1/10,000 units.
+
+    Integers add exactly in every database: SQLite has no decimal type and would sum amounts as floats,
+    so storing scaled integers keeps balances and receivables exact on SQLite and PostgreSQL alike.
+    Every ISO 4217 minor unit (at most four places) fits. Only comparisons, sums and differences of
+    MoneyFields are meaningful in queries.
+    """
+
+    description = "Amount of money (Decimal, stored as integer 1/10,000 units)"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", Decimal("0"))
+        super().__init__(*args, **kwargs)
+
+    @property
+    def validators(self):
+        # Integer range validators of BigIntegerField don't apply to the Decimal value.
+        return [*self.default_validators, *self._validators]
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        return name, path, args, kwargs
+
+    def get_prep_value(self, value):
+        if value is None or hasattr(value, "resolve_expression"):
+            return value
+        scaled = to_decimal(value) * _SCALE
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"{value} has more than {STORED_PLACES} decimal places")
+        return int(scaled)
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return value
+        return (Decimal(value) / _SCALE).quantize(Decimal(1).scaleb(-STORED_PLACES))
+
+    def to_python(self, value):
+        if value is None or isinstance(value, Decimal):
+            return value
+        try:
+            return to_decimal(value)
+        except Exception as exc:
+            raise validators.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if not prepared:
+            value = self.get_prep_value(value)
+        return value
+
+    def formfield(self, **kwargs):
+        defaults = {"form_class": forms.DecimalField, "max_digits": 15, "decimal_places": STORED_PLACES}
+        defaults.update(kwargs)
+        return models.Field.formfield(self, **defaults)
+
+    def value_to_string(self, obj):
+        value = self.value_from_object(obj)
+        return "" if value is None else str(value)

@@ -1,0 +1,169 @@
+"""Money: the one place that knows how amounts are made, rounded, totalled and shown.
+
+Amounts are :class:`~decimal.Decimal`, never ``float``. Each currency rounds to its ISO 4217 minor unit
+(USD 2, JPY 0, BHD 3; taken from Babel's CLDR data) with ROUND_HALF_UP, per line, and document totals are
+sums of rounded line amounts, so a document's total always equals the sum of its lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
+
+from babel.numbers import format_currency, get_currency_precision, list_currencies
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+ZERO = Decimal("0")
+HUNDRED = Decimal("100")
+#: Decimal places the database keeps for every amount; enough for any ISO 4217 minor unit.
+STORED_PLACES = 4
+
+
+@cache
+def known_currencies() -> frozenset[str]:
+    return frozenset(list_currencies())
+
+
+def check_currency(code: str) -> str:
+    """Return the upper-cased code, or raise ValidationError if it is not an ISO 4217 currency."""
+    normalized = (code or "").strip().upper()
+    if normalized not in known_currencies():
+        raise ValidationError(_("“%(code)s” is not a known currency code.") % {"code": code})
+    return normalized
+
+
+@cache
+def minor_unit(currency: str) -> int:
+    """Number of decimal places of the currency's minor unit (ISO 4217 exponent)."""
+    return get_currency_precision(check_currency(currency))
+
+
+def to_decimal(value: Decimal | int | str) -> Decimal:
+    """Turn user or stored input into a Decimal; floats are refused because they are already inexact."""
+    if isinstance(value, float):
+        raise TypeError("Money is never a float; pass a Decimal, an int or a string.")
+    if isinstance(value, Decimal):
+        result = value
+    else:
+        try:
+            result = Decimal(str(value).strip())
+        except (InvalidOperation, ValueError) as exc:
+            raise ValidationError(_("“%(value)s” is not a number.") % {"value": value}) from exc
+    if not result.is_finite():
+        raise ValidationError(_("“%(value)s” is not a number.") % {"value": value})
+    return result
+
+
+def round_money(amount: Decimal | int | str, currency: str) -> Decimal:
+    """Round to the currency's minor unit, half up (0.005 USD → 0.01)."""
+    exponent = Decimal(1).scaleb(-minor_unit(currency))
+    return to_decimal(amount).quantize(exponent, rounding=ROUND_HALF_UP)
+
+
+def is_rounded(amount: Decimal, currency: str) -> bool:
+    """True if the amount has no more places than the currency's minor unit allows."""
+    return round_money(amount, currency) == amount
+
+
+def money_sum(amounts: Iterable[Decimal], currency: str) -> Decimal:
+    """Sum already-rounded amounts exactly, the result rounded to the currency."""
+    total = ZERO
+    for amount in amounts:
+        total += to_decimal(amount)
+    return round_money(total, currency)
+
+
+@dataclass(frozen=True)
+class LineAmounts:
+    """The rounded amounts of one document line."""
+
+    gross: Decimal  # quantity × rate
+    discount: Decimal  # gross × discount %
+    net: Decimal  # gross − discount, the taxable amount
+    tax: Decimal  # net × tax %
+    total: Decimal  # net + tax
+
+
+@dataclass(frozen=True)
+class DocumentTotals:
+    """The totals of a whole document: sums of its rounded line amounts."""
+
+    subtotal: Decimal  # Σ net
+    discount_total: Decimal
+    tax_total: Decimal
+    total: Decimal  # subtotal + tax_total == Σ line totals
+    taxes: tuple[tuple[str, Decimal, Decimal], ...] = ()  # (tax name, rate %, amount) for the tax summary
+
+
+def line_amounts(
+    *,
+    quantity: Decimal,
+    rate: Decimal,
+    currency: str,
+    discount_percent: Decimal = ZERO,
+    tax_percent: Decimal = ZERO,
+) -> LineAmounts:
+    """Compute one line. Refuses negative quantities, rates, discounts and taxes, and discounts over 100 %."""
+    quantity, rate = to_decimal(quantity), to_decimal(rate)
+    discount_percent, tax_percent = to_decimal(discount_percent), to_decimal(tax_percent)
+    errors = {}
+    if quantity < 0:
+        errors["quantity"] = _("Quantity cannot be negative.")
+    if rate < 0:
+        errors["rate"] = _("Rate cannot be negative.")
+    if not ZERO <= discount_percent <= HUNDRED:
+        errors["discount_percent"] = _("Discount must be between 0 and 100 %.")
+    if tax_percent < 0:
+        errors["tax_percent"] = _("Tax rate cannot be negative.")
+    if errors:
+        raise ValidationError(errors)
+    gross = round_money(quantity * rate, currency)
+    discount = round_money(gross * discount_percent / HUNDRED, currency)
+    net = gross - discount
+    tax = round_money(net * tax_percent / HUNDRED, currency)
+    return LineAmounts(gross=gross, discount=discount, net=net, tax=tax, total=net + tax)
+
+
+def document_totals(lines: Iterable[tuple[LineAmounts, str, Decimal]], currency: str) -> DocumentTotals:
+    """Total a document from its computed lines, given as (amounts, tax name, tax rate %)."""
+    subtotal = discount_total = tax_total = ZERO
+    by_tax: dict[tuple[str, Decimal], Decimal] = {}
+    for amounts, tax_name, tax_rate in lines:
+        subtotal += amounts.net
+        discount_total += amounts.discount
+        tax_total += amounts.tax
+        if tax_name and amounts.tax:
+            key = (tax_name, to_decimal(tax_rate))
+            by_tax[key] = by_tax.get(key, ZERO) + amounts.tax
+    return DocumentTotals(
+        subtotal=round_money(subtotal, currency),
+        discount_total=round_money(discount_total, currency),
+        tax_total=round_money(tax_total, currency),
+        total=round_money(subtotal + tax_total, currency),
+        taxes=tuple((name, rate, amount) for (name, rate), amount in sorted(by_tax.items())),
+    )
+
+
+def parse_amount(value: Decimal | int | str, currency: str, *, field: str = "amount") -> Decimal:
+    """Validate a user-entered amount: a number, not negative, with no more places than the currency has."""
+    amount = to_decimal(value)
+    if amount < 0:
+        raise ValidationError({field: _("The amount cannot be negative.")})
+    if not is_rounded(amount, currency):
+        raise ValidationError(
+            {
+                field: _("%(currency)s amounts have at most %(places)d decimal places.")
+                % {"currency": currency, "places": minor_unit(currency)}
+            }
+        )
+    return round_money(amount, currency)
+
+
+def format_money(amount: Decimal, currency: str, locale: str = "en_US") -> str:
+    """Show an amount the way the locale writes that currency: ``$1,234.50``, ``¥1,235``, ``1.234,50 €``."""
+    return format_currency(
+        round_money(amount, currency), currency, locale=locale, currency_digits=True, format_type="standard"
+    )

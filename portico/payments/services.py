@@ -1,0 +1,261 @@
+"""Recording customer payments, allocating them to invoices, and refunds.
+
+Every function here runs in one transaction that first locks the customer, then the rows it changes, so
+parallel payments can never overpay an invoice or spend the same credit twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portico.activity.services import audit_record
+from portico.money import ZERO, parse_amount
+from portico.organizations.models import NumberSeries
+from portico.organizations.services import number_next
+from portico.sales.models import CreditNote, Invoice, RetainerInvoice
+from portico.sales.services.balances import credit_note_settle, invoice_settle, retainer_settle
+from portico.sales.services.documents import lock, lock_customer, require_status
+from portico.sales.services.invoices import check_payable
+
+from .models import CustomerPayment, PaymentAllocation, PaymentMode, Refund
+
+Payable = Invoice | RetainerInvoice
+
+
+def payment_settle(payment: CustomerPayment) -> CustomerPayment:
+    """Unused amount = amount − allocations − refunds; never below zero."""
+    used = (payment.allocations.aggregate(s=Sum("amount"))["s"] or ZERO) + (
+        payment.refunds.aggregate(s=Sum("amount"))["s"] or ZERO
+    )
+    unused = payment.amount - used
+    if unused < 0:
+        raise ValidationError(
+            _("The allocations (%(used)s) are more than the payment of %(amount)s.")
+            % {"used": used, "amount": payment.amount}
+        )
+    payment.unused_amount = unused
+    payment.save(update_fields=["unused_amount"])
+    return payment
+
+
+def _allocate(payment: CustomerPayment, allocations: Sequence[tuple[Payable, Decimal | str]], date) -> None:
+    """Allocate parts of a locked payment; each document is locked in id order to keep lock order stable."""
+    parsed = []
+    for document, amount in allocations:
+        parsed.append((document, parse_amount(amount, payment.currency)))
+    total = sum((amount for _doc, amount in parsed), ZERO)
+    if total > payment.unused_amount:
+        raise ValidationError(
+            _("The allocations add up to %(total)s, more than the %(unused)s available on this payment.")
+            % {"total": total, "unused": payment.unused_amount}
+        )
+    seen = set()
+    for document, amount in sorted(parsed, key=lambda pair: (type(pair[0]).__name__, pair[0].pk)):
+        key = (type(document), document.pk)
+        if key in seen:
+            raise ValidationError(_("%(number)s appears twice.") % {"number": document.number})
+        seen.add(key)
+        if amount == 0:
+            continue
+        document = lock(type(document), document.pk)
+        if document.organization_id != payment.organization_id:
+            raise ValidationError(_("%(number)s belongs to another customer.") % {"number": document.number})
+        check_payable(document, customer_id=payment.customer_id, currency=payment.currency, amount=amount)
+        PaymentAllocation.objects.create(
+            organization=payment.organization,
+            payment=payment,
+            amount=amount,
+            date=date,
+            invoice=document if isinstance(document, Invoice) else None,
+            retainer_invoice=document if isinstance(document, RetainerInvoice) else None,
+        )
+        if isinstance(document, Invoice):
+            invoice_settle(document)
+        else:
+            retainer_settle(document)
+    payment_settle(payment)
+
+
+def payment_record(
+    *,
+    customer,
+    amount: Decimal | str,
+    date: datetime.date,
+    mode: str = PaymentMode.BANK_TRANSFER,
+    reference: str = "",
+    bank_charges: Decimal | str = ZERO,
+    notes: str = "",
+    allocations: Sequence[tuple[Payable, Decimal | str]] = (),
+    actor=None,
+    actor_contact=None,
+    is_online: bool = False,
+    gateway: str = "",
+    gateway_reference: str = "",
+) -> CustomerPayment:
+    """Record money received from a customer and allocate it to invoices or retainer invoices.
+
+    What is not allocated stays on the payment as available credit, to apply later or refund.
+    """
+    amount = parse_amount(amount, customer.currency)
+    if amount <= 0:
+        raise ValidationError({"amount": _("The amount received must be more than zero.")})
+    bank_charges = parse_amount(bank_charges, customer.currency, field="bank_charges")
+    if bank_charges > amount:
+        raise ValidationError({"bank_charges": _("Bank charges cannot be more than the amount received.")})
+    if mode not in PaymentMode.values:
+        raise ValidationError({"mode": _("Choose a payment mode.")})
+    with transaction.atomic():
+        lock_customer(customer.pk)
+        payment = CustomerPayment.objects.create(
+            organization=customer.organization,
+            customer=customer,
+            number=number_next(organization=customer.organization, kind=NumberSeries.Kind.PAYMENT),
+            date=date,
+            amount=amount,
+            currency=customer.currency,
+            bank_charges=bank_charges,
+            mode=mode,
+            reference=reference,
+            notes=notes,
+            unused_amount=amount,
+            is_online=is_online,
+            gateway=gateway,
+            gateway_reference=gateway_reference,
+        )
+        _allocate(payment, allocations, date)
+        audit_record(
+            organization=customer.organization,
+            action="payment.recorded",
+            target=payment,
+            actor_user=actor,
+            actor_contact=actor_contact,
+            data={"amount": str(amount), "allocations": [[d.number, str(a)] for d, a in allocations]},
+        )
+    return payment
+
+
+def payment_allocate(
+    *,
+    payment: CustomerPayment,
+    allocations: Sequence[tuple[Payable, Decimal | str]],
+    date: datetime.date | None = None,
+    actor=None,
+) -> CustomerPayment:
+    """Apply a payment's unused amount (available credit) to further invoices."""
+    with transaction.atomic():
+        lock_customer(payment.customer_id)
+        payment = lock(CustomerPayment, payment.pk)
+        if not allocations:
+            raise ValidationError(_("Choose at least one invoice to apply the credit to."))
+        _allocate(payment, allocations, date or timezone.localdate())
+        audit_record(
+            organization=payment.organization,
+            action="payment.allocated",
+            target=payment,
+            actor_user=actor,
+            data={"allocations": [[d.number, str(a)] for d, a in allocations]},
+        )
+    return payment
+
+
+def payment_delete(*, payment: CustomerPayment, actor=None) -> None:
+    """Delete a payment recorded by mistake: its allocations go, and the invoices owe again what it paid."""
+    with transaction.atomic():
+        lock_customer(payment.customer_id)
+        payment = lock(CustomerPayment, payment.pk)
+        if payment.refunds.exists():
+            raise ValidationError(_("Part of this payment was refunded; delete the refund first."))
+        if payment.is_online:
+            raise ValidationError(_("An online payment cannot be deleted; refund it instead."))
+        for retainer in RetainerInvoice.objects.filter(payment_allocations__payment=payment).distinct():
+            retainer = lock(RetainerInvoice, retainer.pk)
+            if retainer.applications.exists() or retainer.refunds.exists():
+                raise ValidationError(
+                    _("The retainer paid by this payment was already used on %(number)s.")
+                    % {"number": retainer.number}
+                )
+        invoices = list(Invoice.objects.filter(payment_allocations__payment=payment).distinct())
+        retainers = list(RetainerInvoice.objects.filter(payment_allocations__payment=payment).distinct())
+        payment.allocations.all().delete()
+        for invoice in invoices:
+            invoice_settle(lock(Invoice, invoice.pk))
+        for retainer in retainers:
+            retainer_settle(lock(RetainerInvoice, retainer.pk))
+        audit_record(
+            organization=payment.organization,
+            action="payment.deleted",
+            target=payment,
+            actor_user=actor,
+            data={"number": payment.number, "amount": str(payment.amount)},
+        )
+        payment.delete()
+
+
+def refund_create(
+    *,
+    source: CreditNote | CustomerPayment | RetainerInvoice,
+    amount: Decimal | str,
+    date: datetime.date,
+    mode: str = PaymentMode.BANK_TRANSFER,
+    reference: str = "",
+    actor=None,
+) -> Refund:
+    """Pay back credit to the customer: from a credit note, an unused payment, or an unused retainer."""
+    if mode not in PaymentMode.values:
+        raise ValidationError({"mode": _("Choose a payment mode.")})
+    with transaction.atomic():
+        lock_customer(source.customer_id)
+        source = lock(type(source), source.pk)
+        amount = parse_amount(amount, source.currency)
+        if amount <= 0:
+            raise ValidationError({"amount": _("The refund must be more than zero.")})
+        if isinstance(source, CreditNote):
+            require_status(source, [CreditNote.Status.OPEN], _("refunded"))
+            available = source.balance
+        elif isinstance(source, CustomerPayment):
+            available = source.unused_amount
+        else:
+            available = source.retainer_available
+        if amount > available:
+            raise ValidationError(
+                {
+                    "amount": _("Only %(available)s is available to refund from %(number)s.")
+                    % {"available": available, "number": source.number}
+                }
+            )
+        refund = Refund.objects.create(
+            organization=source.organization,
+            customer=source.customer,
+            number=number_next(organization=source.organization, kind=NumberSeries.Kind.REFUND),
+            date=date,
+            amount=amount,
+            currency=source.currency,
+            mode=mode,
+            reference=reference,
+            credit_note=source if isinstance(source, CreditNote) else None,
+            payment=source if isinstance(source, CustomerPayment) else None,
+            retainer_invoice=source if isinstance(source, RetainerInvoice) else None,
+        )
+        if isinstance(source, CreditNote):
+            credit_note_settle(source)
+        elif isinstance(source, CustomerPayment):
+            payment_settle(source)
+        else:
+            retainer_settle(source)
+        audit_record(
+            organization=source.organization,
+            action="refund.created",
+            target=refund,
+            actor_user=actor,
+            customer=source.customer,
+            data={"source": source.number, "amount": str(amount)},
+        )
+    return refund

@@ -1,0 +1,176 @@
+"""Writes for projects, tasks, time entries and timesheet approvals."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portico.activity.services import audit_record
+from portico.money import ZERO, parse_amount, to_decimal
+from portico.organizations.models import NumberSeries
+from portico.organizations.services import number_next
+
+from .models import Project, Task, TimeEntry, TimesheetApproval
+
+AS = TimesheetApproval.Status
+
+
+def project_create(*, customer, name: str, rate: Decimal | str = ZERO, actor=None, **fields) -> Project:
+    """Create an active project for a customer."""
+    project = Project(
+        organization=customer.organization,
+        customer=customer,
+        name=(name or "").strip(),
+        rate=parse_amount(rate, customer.currency, field="rate"),
+        number="pending",
+        **fields,
+    )
+    project.full_clean(exclude=["number"])
+    with transaction.atomic():
+        project.number = number_next(organization=customer.organization, kind=NumberSeries.Kind.PROJECT)
+        project.save()
+        audit_record(
+            organization=project.organization, action="project.created", target=project, actor_user=actor
+        )
+    return project
+
+
+def task_create(
+    *, project: Project, name: str, rate: Decimal | str = ZERO, is_billable: bool = True, **fields
+) -> Task:
+    task = Task(
+        organization=project.organization,
+        project=project,
+        name=(name or "").strip(),
+        rate=parse_amount(rate, project.customer.currency, field="rate"),
+        is_billable=is_billable,
+        **fields,
+    )
+    task.full_clean()
+    task.save()
+    return task
+
+
+def time_entry_log(
+    *,
+    task: Task,
+    date: datetime.date,
+    hours: Decimal | str,
+    user=None,
+    notes: str = "",
+    is_billable: bool | None = None,
+) -> TimeEntry:
+    """Log time on a task; billable unless the task is not."""
+    hours = to_decimal(hours)
+    if hours <= 0 or hours > 24:
+        raise ValidationError({"hours": _("Hours must be more than 0 and at most 24.")})
+    if hours != hours.quantize(Decimal("0.01")):
+        raise ValidationError({"hours": _("Log hours to the hundredth at most (0.25 is a quarter hour).")})
+    entry = TimeEntry(
+        organization=task.organization,
+        project=task.project,
+        task=task,
+        user=user,
+        date=date,
+        hours=hours,
+        notes=notes,
+        is_billable=task.is_billable if is_billable is None else is_billable,
+    )
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+def timesheet_approval_create(
+    *, project: Project, period_start: datetime.date, period_end: datetime.date, actor=None
+) -> TimesheetApproval:
+    """Gather the project's unbilled, billable time entries of a period for approval.
+
+    Entries already in a draft, pending or approved approval are left out; those of a rejected one are taken
+    again (once corrected, they are sent in the new approval).
+    """
+    if period_end < period_start:
+        raise ValidationError({"period_end": _("The period cannot end before it starts.")})
+    with transaction.atomic():
+        entries = (
+            TimeEntry.objects.select_for_update()
+            .filter(
+                project=project,
+                date__gte=period_start,
+                date__lte=period_end,
+                is_billable=True,
+                billing_status=TimeEntry.BillingStatus.UNBILLED,
+            )
+            .filter(Q(approval__isnull=True) | Q(approval__status=AS.REJECTED))
+        )
+        ids = list(entries.values_list("pk", flat=True))
+        if not ids:
+            raise ValidationError(_("There are no unbilled billable time entries in this period to approve."))
+        approval = TimesheetApproval.objects.create(
+            organization=project.organization,
+            customer=project.customer,
+            project=project,
+            number=number_next(organization=project.organization, kind=NumberSeries.Kind.TIMESHEET_APPROVAL),
+            period_start=period_start,
+            period_end=period_end,
+        )
+        TimeEntry.objects.filter(pk__in=ids).update(approval=approval)
+        approval.total_hours = TimeEntry.objects.filter(approval=approval).aggregate(h=Sum("hours"))["h"]
+        approval.save(update_fields=["total_hours"])
+        audit_record(
+            organization=project.organization, action="timesheet.created", target=approval, actor_user=actor
+        )
+    return approval
+
+
+def timesheet_approval_send(*, approval: TimesheetApproval, actor=None) -> TimesheetApproval:
+    """Send a draft approval to the customer: it is pending their decision."""
+    with transaction.atomic():
+        approval = TimesheetApproval.objects.select_for_update().get(pk=approval.pk)
+        if approval.status != AS.DRAFT:
+            raise ValidationError(_("Only a draft approval can be sent."))
+        approval.status = AS.PENDING
+        approval.sent_at = timezone.now()
+        approval.save()
+        audit_record(
+            organization=approval.organization, action="timesheet.sent", target=approval, actor_user=actor
+        )
+    return approval
+
+
+def timesheet_approval_decide(
+    *, approval: TimesheetApproval, approve: bool, reason: str = "", contact=None, actor=None
+) -> TimesheetApproval:
+    """Approve or reject a pending approval, by a contact of its customer or by staff on their word."""
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ValidationError({"reason": _("Say why the timesheet is rejected.")})
+    with transaction.atomic():
+        approval = TimesheetApproval.objects.select_for_update().get(pk=approval.pk)
+        if contact is not None and contact.customer_id != approval.customer_id:
+            raise ValidationError(_("This contact cannot decide on another customer's timesheet."))
+        if approval.status != AS.PENDING:
+            raise ValidationError(
+                _("This timesheet is %(status)s; only a pending one can be approved or rejected.")
+                % {"status": approval.get_status_display().lower()}
+            )
+        approval.status = AS.APPROVED if approve else AS.REJECTED
+        approval.decided_at = timezone.now()
+        approval.decided_by = contact
+        approval.rejection_reason = "" if approve else reason[:2000]
+        approval.save()
+        audit_record(
+            organization=approval.organization,
+            action="timesheet.approved" if approve else "timesheet.rejected",
+            target=approval,
+            actor_user=actor,
+            actor_contact=contact,
+            data={"reason": reason},
+        )
+    return approval

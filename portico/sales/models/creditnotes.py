@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portico.fields import MoneyField
+
+from .base import DocumentLine, SalesDocument, _document_meta_constraints, line_constraints
+
+
+class CreditNote(SalesDocument):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        VOID = "void", _("Void")
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    balance = MoneyField(
+        _("credits remaining"), editable=False, help_text=_("Not yet applied to invoices or refunded.")
+    )
+    invoice = models.ForeignKey(
+        "sales.Invoice",
+        verbose_name=_("for invoice"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="credit_notes",
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta(SalesDocument.Meta):
+        verbose_name = _("credit note")
+        verbose_name_plural = _("credit notes")
+        constraints = [
+            *_document_meta_constraints("creditnote"),
+            models.CheckConstraint(
+                condition=models.Q(balance__gte=0), name="creditnote_balance_not_negative"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["customer", "status", "-date"], name="creditnote_customer_status"),
+            models.Index(fields=["organization", "-date", "-id"], name="creditnote_org_date"),
+        ]
+
+
+class CreditNoteLine(DocumentLine):
+    document = models.ForeignKey(CreditNote, on_delete=models.CASCADE, related_name="lines")
+
+    class Meta(DocumentLine.Meta):
+        constraints = line_constraints("creditnoteline")

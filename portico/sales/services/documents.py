@@ -1,0 +1,277 @@
+"""Creating sales documents and keeping their lines and totals right.
+
+Every kind of sales document shares this code: lines are validated, priced by :mod:`portico.money`, and the
+document's stored totals are the sums of its rounded lines.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from portico.activity.services import audit_record
+from portico.catalog.models import Item, Tax
+from portico.customers.models import Customer
+from portico.money import ZERO, document_totals, to_decimal
+from portico.organizations.models import NumberSeries
+from portico.organizations.services import number_next
+
+from ..models import (
+    CreditNote,
+    CreditNoteLine,
+    Invoice,
+    InvoiceLine,
+    Quote,
+    QuoteLine,
+    RetainerInvoice,
+    RetainerInvoiceLine,
+    SalesDocument,
+    SalesOrder,
+    SalesOrderLine,
+)
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    line_model: type
+    series: str
+    editable_statuses: tuple[str, ...]
+    label: str
+
+
+KINDS: dict[type, DocumentKind] = {
+    Quote: DocumentKind(QuoteLine, NumberSeries.Kind.QUOTE, (Quote.Status.DRAFT,), "quote"),
+    Invoice: DocumentKind(InvoiceLine, NumberSeries.Kind.INVOICE, (Invoice.Status.DRAFT,), "invoice"),
+    RetainerInvoice: DocumentKind(
+        RetainerInvoiceLine,
+        NumberSeries.Kind.RETAINER_INVOICE,
+        (RetainerInvoice.Status.DRAFT,),
+        "retainer invoice",
+    ),
+    CreditNote: DocumentKind(
+        CreditNoteLine, NumberSeries.Kind.CREDIT_NOTE, (CreditNote.Status.DRAFT,), "credit note"
+    ),
+    SalesOrder: DocumentKind(
+        SalesOrderLine, NumberSeries.Kind.SALES_ORDER, (SalesOrder.Status.DRAFT,), "sales order"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """One line as entered: what is sold, how many, at what price, less what discount, with which tax."""
+
+    description: str
+    quantity: Decimal | int | str = Decimal("1")
+    rate: Decimal | int | str = ZERO
+    discount_percent: Decimal | int | str = ZERO
+    tax: Tax | None = None
+    item: Item | None = None
+
+
+def kind_of(document: SalesDocument) -> DocumentKind:
+    return KINDS[type(document)]
+
+
+def is_editable(document: SalesDocument) -> bool:
+    """Whether the document's lines may still change; issued documents are snapshots."""
+    return document.status in kind_of(document).editable_statuses
+
+
+def lock(model, pk):
+    """Load a row and lock it until the end of the transaction (a no-op on SQLite, whose writes are serial)."""
+    return model.objects.select_for_update().get(pk=pk)
+
+
+def lock_customer(customer_id: int) -> Customer:
+    """Lock the customer: every change of a customer's balances takes this lock first, so they never deadlock."""
+    return lock(Customer, customer_id)
+
+
+def snapshot_customer(document: SalesDocument, customer: Customer) -> None:
+    document.customer_name = customer.company_name or customer.display_name
+    document.billing_address = customer.billing_address
+    document.shipping_address = customer.shipping_address
+    document.customer_tax_id = customer.tax_id
+
+
+def _validate_lines(document: SalesDocument, lines: Sequence[LineInput]) -> None:
+    errors = []
+    for index, line in enumerate(lines, start=1):
+        if not (line.description or "").strip() and line.item is None:
+            errors.append(_("Line %(n)d needs a description.") % {"n": index})
+        for tax_or_item in (line.tax, line.item):
+            if tax_or_item is not None and tax_or_item.organization_id != document.organization_id:
+                errors.append(_("Line %(n)d uses a tax or item of another organization.") % {"n": index})
+    if errors:
+        raise ValidationError(errors)
+
+
+def _build_lines(document: SalesDocument, lines: Iterable[LineInput]) -> list:
+    line_model = kind_of(document).line_model
+    built = []
+    for position, line in enumerate(lines):
+        description = (line.description or "").strip() or (line.item.name if line.item else "")
+        built.append(
+            line_model(
+                document=document,
+                position=position,
+                item=line.item,
+                description=description,
+                quantity=to_decimal(line.quantity),
+                rate=to_decimal(line.rate),
+                discount_percent=to_decimal(line.discount_percent),
+                tax=line.tax,
+            )
+        )
+    return built
+
+
+def _price_lines(document: SalesDocument, lines: list) -> None:
+    """Copy each line's tax, compute its amounts and the document's totals (no saving)."""
+    computed = []
+    errors = []
+    for index, line in enumerate(lines, start=1):
+        line.tax_name = line.tax.name if line.tax else ""
+        line.tax_rate = line.tax.rate if line.tax else ZERO
+        try:
+            amounts = line.compute(document.currency)
+        except ValidationError as exc:
+            errors.extend(_("Line %(n)d: %(error)s") % {"n": index, "error": m} for m in exc.messages)
+            continue
+        line.amount, line.tax_amount = amounts.net, amounts.tax
+        computed.append((amounts, line.tax_name, line.tax_rate))
+    if errors:
+        raise ValidationError(errors)
+    totals = document_totals(computed, document.currency)
+    document.subtotal = totals.subtotal
+    document.discount_total = totals.discount_total
+    document.tax_total = totals.tax_total
+    document.total = totals.total
+
+
+def _reset_balances(document: SalesDocument) -> None:
+    """A draft owes or offers its whole total."""
+    if isinstance(document, Invoice | RetainerInvoice):
+        document.balance_due = document.total
+    elif isinstance(document, CreditNote):
+        document.balance = document.total
+
+
+def document_create(
+    *,
+    model: type,
+    customer: Customer,
+    date: datetime.date,
+    lines: Sequence[LineInput],
+    actor=None,
+    **fields,
+) -> SalesDocument:
+    """Create a draft document of the given kind for a customer, numbered from the organization's series."""
+    kind = KINDS[model]
+    document = model(
+        organization=customer.organization, customer=customer, date=date, currency=customer.currency, **fields
+    )
+    snapshot_customer(document, customer)
+    if not lines:
+        raise ValidationError(_("Add at least one line to the %(kind)s.") % {"kind": kind.label})
+    _validate_lines(document, lines)
+    built = _build_lines(document, lines)
+    _price_lines(document, built)
+    _reset_balances(document)
+    document.number = "pending"  # replaced below, inside the transaction that takes the number
+    document.full_clean(exclude=["number", "customer", "organization"])
+    with transaction.atomic():
+        document.number = number_next(organization=customer.organization, kind=kind.series)
+        document.save()
+        for line in built:
+            line.document = document
+        kind.line_model.objects.bulk_create(built)
+        audit_record(
+            organization=document.organization,
+            action=f"{model._meta.model_name}.created",
+            target=document,
+            actor_user=actor,
+        )
+    return document
+
+
+def document_replace_lines(
+    *, document: SalesDocument, lines: Sequence[LineInput], actor=None
+) -> SalesDocument:
+    """Replace all lines of a draft and recompute its totals."""
+    kind = kind_of(document)
+    if not lines:
+        raise ValidationError(_("Add at least one line to the %(kind)s.") % {"kind": kind.label})
+    with transaction.atomic():
+        document = lock(type(document), document.pk)
+        if not is_editable(document):
+            raise ValidationError(
+                _("This %(kind)s is %(status)s and can no longer be edited.")
+                % {"kind": kind.label, "status": document.get_status_display().lower()}
+            )
+        _validate_lines(document, lines)
+        built = _build_lines(document, lines)
+        _price_lines(document, built)
+        _reset_balances(document)
+        kind.line_model.objects.filter(document=document).delete()
+        kind.line_model.objects.bulk_create(built)
+        document.save()
+        audit_record(
+            organization=document.organization,
+            action=f"{type(document)._meta.model_name}.edited",
+            target=document,
+            actor_user=actor,
+        )
+    return document
+
+
+def document_recalculate(*, document: SalesDocument) -> SalesDocument:
+    """Re-price a draft's saved lines (after the back office edited them) and store its totals."""
+    with transaction.atomic():
+        document = lock(type(document), document.pk)
+        if not is_editable(document):
+            raise ValidationError(_("Only a draft can be edited."))
+        lines = list(kind_of(document).line_model.objects.filter(document=document).select_related("tax"))
+        _price_lines(document, lines)
+        _reset_balances(document)
+        kind_of(document).line_model.objects.bulk_update(
+            lines, ["tax_name", "tax_rate", "amount", "tax_amount"]
+        )
+        snapshot_customer(document, document.customer)
+        document.save()
+    return document
+
+
+def lines_of(document: SalesDocument) -> list[LineInput]:
+    """A document's lines as input for another document (quote → sales order → invoice)."""
+    return [
+        LineInput(
+            description=line.description,
+            quantity=line.quantity,
+            rate=line.rate,
+            discount_percent=line.discount_percent,
+            tax=line.tax,
+            item=line.item,
+        )
+        for line in document.lines.select_related("tax", "item")
+    ]
+
+
+def require_status(document: SalesDocument, allowed: Iterable[str], action: str) -> None:
+    """Refuse an action the document's status does not allow, with a message a person can act on."""
+    if document.status not in tuple(allowed):
+        raise ValidationError(
+            _("A %(status)s %(kind)s cannot be %(action)s.")
+            % {
+                "status": document.get_status_display().lower(),
+                "kind": kind_of(document).label,
+                "action": action,
+            }
+        )

@@ -1,0 +1,268 @@
+"""Invoices, retainer invoices and credit notes: issuing, voiding, and applying credits to invoices."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portico.activity.services import audit_record
+from portico.money import parse_amount
+
+from ..models import CreditApplication, CreditNote, Invoice, RetainerApplication, RetainerInvoice
+from .balances import credit_note_settle, invoice_settle, retainer_settle
+from .documents import document_create, lock, lock_customer, require_status, snapshot_customer
+
+IS = Invoice.Status
+RS = RetainerInvoice.Status
+CS = CreditNote.Status
+
+
+def invoice_create(
+    *, customer, date: datetime.date, lines, due_date: datetime.date | None = None, actor=None, **fields
+) -> Invoice:
+    """Create a draft invoice; it is due after the customer's payment terms unless a due date is given."""
+    due_date = due_date or date + datetime.timedelta(days=customer.payment_terms_days)
+    if due_date < date:
+        raise ValidationError({"due_date": _("The due date cannot be before the invoice date.")})
+    return document_create(
+        model=Invoice, customer=customer, date=date, lines=lines, due_date=due_date, actor=actor, **fields
+    )
+
+
+def _issue(document, *, model, audit: str, actor) -> None:
+    require_status(document, [model.Status.DRAFT], _("sent"))
+    if document.total <= 0:
+        raise ValidationError(_("A document with a total of zero cannot be sent."))
+    snapshot_customer(document, document.customer)
+    document.status = model.Status.SENT
+    document.sent_at = timezone.now()
+    document.balance_due = document.total
+    document.save()
+    audit_record(organization=document.organization, action=audit, target=document, actor_user=actor)
+
+
+def invoice_send(*, invoice: Invoice, actor=None) -> Invoice:
+    """Issue a draft invoice: it is owed from now on and its lines no longer change."""
+    with transaction.atomic():
+        invoice = lock(Invoice, invoice.pk)
+        _issue(invoice, model=Invoice, audit="invoice.sent", actor=actor)
+    return invoice
+
+
+def invoice_void(*, invoice: Invoice, actor=None) -> Invoice:
+    """Void an invoice that nothing has been paid or credited on; it no longer counts as owed."""
+    with transaction.atomic():
+        lock_customer(invoice.customer_id)
+        invoice = lock(Invoice, invoice.pk)
+        require_status(invoice, [IS.DRAFT, IS.SENT], _("voided"))
+        if (
+            invoice.payment_allocations.exists()
+            or invoice.credit_applications.exists()
+            or invoice.retainer_applications.exists()
+        ):
+            raise ValidationError(
+                _("Remove the payments and credits applied to this invoice before voiding it.")
+            )
+        invoice.status = IS.VOID
+        invoice.voided_at = timezone.now()
+        invoice.balance_due = Decimal(0)
+        invoice.save()
+        audit_record(
+            organization=invoice.organization, action="invoice.voided", target=invoice, actor_user=actor
+        )
+    return invoice
+
+
+def retainer_invoice_create(*, customer, date: datetime.date, lines, actor=None, **fields) -> RetainerInvoice:
+    """Create a draft retainer invoice (a request for an advance payment)."""
+    return document_create(
+        model=RetainerInvoice, customer=customer, date=date, lines=lines, actor=actor, **fields
+    )
+
+
+def retainer_invoice_send(*, retainer: RetainerInvoice, actor=None) -> RetainerInvoice:
+    with transaction.atomic():
+        retainer = lock(RetainerInvoice, retainer.pk)
+        _issue(retainer, model=RetainerInvoice, audit="retainerinvoice.sent", actor=actor)
+    return retainer
+
+
+def retainer_invoice_void(*, retainer: RetainerInvoice, actor=None) -> RetainerInvoice:
+    """Void a retainer invoice nothing has been paid on."""
+    with transaction.atomic():
+        lock_customer(retainer.customer_id)
+        retainer = lock(RetainerInvoice, retainer.pk)
+        require_status(retainer, [RS.DRAFT, RS.SENT], _("voided"))
+        if retainer.payment_allocations.exists():
+            raise ValidationError(_("Remove the payments on this retainer invoice before voiding it."))
+        retainer.status = RS.VOID
+        retainer.balance_due = Decimal(0)
+        retainer.save()
+        audit_record(
+            organization=retainer.organization,
+            action="retainerinvoice.voided",
+            target=retainer,
+            actor_user=actor,
+        )
+    return retainer
+
+
+def credit_note_create(*, customer, date: datetime.date, lines, actor=None, **fields) -> CreditNote:
+    """Create a draft credit note; ``invoice`` may name the invoice it corrects."""
+    invoice = fields.get("invoice")
+    if invoice is not None and invoice.customer_id != customer.pk:
+        raise ValidationError({"invoice": _("The invoice belongs to another customer.")})
+    return document_create(model=CreditNote, customer=customer, date=date, lines=lines, actor=actor, **fields)
+
+
+def credit_note_open(*, credit_note: CreditNote, actor=None) -> CreditNote:
+    """Issue a draft credit note: its total becomes credit the customer can use."""
+    with transaction.atomic():
+        credit_note = lock(CreditNote, credit_note.pk)
+        require_status(credit_note, [CS.DRAFT], _("issued"))
+        if credit_note.total <= 0:
+            raise ValidationError(_("A credit note with a total of zero cannot be issued."))
+        snapshot_customer(credit_note, credit_note.customer)
+        credit_note.status = CS.OPEN
+        credit_note.balance = credit_note.total
+        credit_note.save()
+        audit_record(
+            organization=credit_note.organization,
+            action="creditnote.opened",
+            target=credit_note,
+            actor_user=actor,
+        )
+    return credit_note
+
+
+def credit_note_void(*, credit_note: CreditNote, actor=None) -> CreditNote:
+    """Void a credit note none of whose credit has been used."""
+    with transaction.atomic():
+        lock_customer(credit_note.customer_id)
+        credit_note = lock(CreditNote, credit_note.pk)
+        require_status(credit_note, [CS.DRAFT, CS.OPEN], _("voided"))
+        if credit_note.applications.exists() or credit_note.refunds.exists():
+            raise ValidationError(_("This credit note has been applied or refunded; it cannot be voided."))
+        credit_note.status = CS.VOID
+        credit_note.balance = Decimal(0)
+        credit_note.save()
+        audit_record(
+            organization=credit_note.organization,
+            action="creditnote.voided",
+            target=credit_note,
+            actor_user=actor,
+        )
+    return credit_note
+
+
+def check_payable(
+    invoice: Invoice | RetainerInvoice, *, customer_id: int, currency: str, amount: Decimal
+) -> None:
+    """Refuse paying or crediting an invoice of another customer, in another currency, or beyond its balance."""
+    if invoice.customer_id != customer_id:
+        raise ValidationError(_("%(number)s belongs to another customer.") % {"number": invoice.number})
+    if invoice.currency != currency:
+        raise ValidationError(
+            _("%(number)s is in %(theirs)s, not %(ours)s.")
+            % {"number": invoice.number, "theirs": invoice.currency, "ours": currency}
+        )
+    if invoice.status not in type(invoice).OPEN_STATUSES:
+        raise ValidationError(
+            _("%(number)s is %(status)s; only sent or partially paid invoices can be paid.")
+            % {"number": invoice.number, "status": invoice.get_status_display().lower()}
+        )
+    if amount <= 0:
+        raise ValidationError(
+            _("The amount for %(number)s must be more than zero.") % {"number": invoice.number}
+        )
+    if amount > invoice.balance_due:
+        raise ValidationError(
+            _("%(amount)s is more than the %(balance)s due on %(number)s.")
+            % {"amount": amount, "balance": invoice.balance_due, "number": invoice.number}
+        )
+
+
+def credit_note_apply(
+    *,
+    credit_note: CreditNote,
+    invoice: Invoice,
+    amount: Decimal | str,
+    date: datetime.date | None = None,
+    actor=None,
+) -> CreditApplication:
+    """Use credit from an open credit note to settle part or all of an invoice of the same customer."""
+    with transaction.atomic():
+        lock_customer(credit_note.customer_id)
+        credit_note = lock(CreditNote, credit_note.pk)
+        invoice = lock(Invoice, invoice.pk)
+        amount = parse_amount(amount, credit_note.currency)
+        require_status(credit_note, [CS.OPEN], _("applied"))
+        check_payable(
+            invoice, customer_id=credit_note.customer_id, currency=credit_note.currency, amount=amount
+        )
+        if amount > credit_note.balance:
+            raise ValidationError(
+                _("Credit note %(number)s has only %(balance)s left.")
+                % {"number": credit_note.number, "balance": credit_note.balance}
+            )
+        application = CreditApplication.objects.create(
+            organization=credit_note.organization,
+            credit_note=credit_note,
+            invoice=invoice,
+            amount=amount,
+            date=date or timezone.localdate(),
+        )
+        credit_note_settle(credit_note)
+        invoice_settle(invoice)
+        audit_record(
+            organization=invoice.organization,
+            action="creditnote.applied",
+            target=invoice,
+            actor_user=actor,
+            data={"credit_note": credit_note.number, "amount": str(amount)},
+        )
+    return application
+
+
+def retainer_apply(
+    *,
+    retainer: RetainerInvoice,
+    invoice: Invoice,
+    amount: Decimal | str,
+    date: datetime.date | None = None,
+    actor=None,
+) -> RetainerApplication:
+    """Use what was paid on a retainer invoice to settle part or all of an invoice of the same customer."""
+    with transaction.atomic():
+        lock_customer(retainer.customer_id)
+        retainer = lock(RetainerInvoice, retainer.pk)
+        invoice = lock(Invoice, invoice.pk)
+        amount = parse_amount(amount, retainer.currency)
+        check_payable(invoice, customer_id=retainer.customer_id, currency=retainer.currency, amount=amount)
+        if amount > retainer.retainer_available:
+            raise ValidationError(
+                _("Retainer %(number)s has only %(available)s available.")
+                % {"number": retainer.number, "available": retainer.retainer_available}
+            )
+        application = RetainerApplication.objects.create(
+            organization=retainer.organization,
+            retainer_invoice=retainer,
+            invoice=invoice,
+            amount=amount,
+            date=date or timezone.localdate(),
+        )
+        retainer_settle(retainer)
+        invoice_settle(invoice)
+        audit_record(
+            organization=invoice.organization,
+            action="retainer.applied",
+            target=invoice,
+            actor_user=actor,
+            data={"retainer": retainer.number, "amount": str(amount)},
+        )
+    return application

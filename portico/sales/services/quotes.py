@@ -1,0 +1,208 @@
+"""A quote's life: sent, accepted or declined, expired, revised, converted."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portico.activity.services import audit_record
+
+from ..models import Invoice, Quote, SalesOrder
+from .documents import document_create, lines_of, lock, require_status, snapshot_customer
+
+S = Quote.Status
+
+
+def quote_create(
+    *, customer, date: datetime.date, lines, expiry_date: datetime.date | None = None, actor=None, **fields
+) -> Quote:
+    """Create a draft quote."""
+    if expiry_date is not None and expiry_date < date:
+        raise ValidationError({"expiry_date": _("The expiry date cannot be before the quote date.")})
+    return document_create(
+        model=Quote, customer=customer, date=date, lines=lines, expiry_date=expiry_date, actor=actor, **fields
+    )
+
+
+def _transition(quote: Quote, *, allowed, action: str, audit: str, actor=None, **changes) -> Quote:
+    with transaction.atomic():
+        quote = lock(Quote, quote.pk)
+        require_status(quote, allowed, action)
+        for field, value in changes.items():
+            setattr(quote, field, value)
+        quote.save()
+        audit_record(organization=quote.organization, action=audit, target=quote, actor_user=actor)
+    return quote
+
+
+def quote_send(*, quote: Quote, actor=None) -> Quote:
+    """Mark a draft quote as sent to the customer; its customer details are copied as they are now."""
+    with transaction.atomic():
+        quote = lock(Quote, quote.pk)
+        require_status(quote, [S.DRAFT], _("sent"))
+        if quote.expiry_date and quote.expiry_date < timezone.localdate():
+            raise ValidationError(
+                {"expiry_date": _("The quote has already expired; move its expiry date first.")}
+            )
+        snapshot_customer(quote, quote.customer)
+        quote.status = S.SENT
+        quote.sent_at = timezone.now()
+        quote.save()
+        audit_record(organization=quote.organization, action="quote.sent", target=quote, actor_user=actor)
+    return quote
+
+
+def quote_is_expired(quote: Quote, today: datetime.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return quote.status == S.EXPIRED or (
+        quote.status == S.SENT and quote.expiry_date is not None and quote.expiry_date < today
+    )
+
+
+def _decide(quote: Quote, *, accepted: bool, reason: str, actor, actor_contact) -> Quote:
+    with transaction.atomic():
+        locked = lock(Quote, quote.pk)
+        if quote_is_expired(locked):
+            raise ValidationError(_("This quote has expired and can no longer be accepted or declined."))
+        if locked.status in (S.ACCEPTED, S.DECLINED, S.INVOICED):
+            raise ValidationError(
+                _("This quote was already %(status)s.") % {"status": locked.get_status_display().lower()}
+            )
+        if quote.version != locked.version:
+            raise ValidationError(_("This quote was changed since it was opened; review the new version."))
+        require_status(locked, [S.SENT], _("accepted") if accepted else _("declined"))
+        locked.status = S.ACCEPTED if accepted else S.DECLINED
+        locked.decided_at = timezone.now()
+        locked.decline_reason = "" if accepted else (reason or "").strip()[:2000]
+        locked.save()
+        audit_record(
+            organization=locked.organization,
+            action="quote.accepted" if accepted else "quote.declined",
+            target=locked,
+            actor_user=actor,
+            actor_contact=actor_contact,
+            data={"version": locked.version, "reason": locked.decline_reason},
+        )
+    return locked
+
+
+def quote_accept(*, quote: Quote, actor=None, actor_contact=None) -> Quote:
+    """Accept a sent quote that has not expired (by staff on the customer's word, or by a contact).
+
+    ``quote`` is the version the person looked at: if it was revised meanwhile, nothing changes.
+    """
+    return _decide(quote, accepted=True, reason="", actor=actor, actor_contact=actor_contact)
+
+
+def quote_decline(*, quote: Quote, reason: str = "", actor=None, actor_contact=None) -> Quote:
+    """Decline a sent quote that has not expired, optionally saying why."""
+    return _decide(quote, accepted=False, reason=reason, actor=actor, actor_contact=actor_contact)
+
+
+def quote_mark_expired(*, quote: Quote, actor=None) -> Quote:
+    """Mark a sent quote as expired."""
+    return _transition(
+        quote,
+        allowed=[S.SENT],
+        action=_("marked expired"),
+        audit="quote.expired",
+        actor=actor,
+        status=S.EXPIRED,
+    )
+
+
+def quotes_expire_due(*, organization, today: datetime.date | None = None) -> int:
+    """Expire every sent quote of the organization whose expiry date has passed; returns how many."""
+    today = today or timezone.localdate()
+    expired = 0
+    for quote in Quote.objects.filter(organization=organization, status=S.SENT, expiry_date__lt=today):
+        quote_mark_expired(quote=quote)
+        expired += 1
+    return expired
+
+
+def quote_revise(*, quote: Quote, actor=None) -> Quote:
+    """Reopen a declined or expired quote as a new draft version, to edit it and send it again."""
+    with transaction.atomic():
+        quote = lock(Quote, quote.pk)
+        require_status(quote, [S.DECLINED, S.EXPIRED], _("revised"))
+        quote.status = S.DRAFT
+        quote.version += 1
+        quote.decided_at = None
+        quote.save()
+        audit_record(
+            organization=quote.organization,
+            action="quote.revised",
+            target=quote,
+            actor_user=actor,
+            data={"version": quote.version},
+        )
+    return quote
+
+
+def quote_convert_to_invoice(*, quote: Quote, date: datetime.date | None = None, actor=None) -> Invoice:
+    """Make a draft invoice from a sent or accepted quote; the quote becomes invoiced."""
+    from .invoices import invoice_create
+
+    with transaction.atomic():
+        quote = lock(Quote, quote.pk)
+        require_status(quote, [S.SENT, S.ACCEPTED], _("converted to an invoice"))
+        invoice = invoice_create(
+            customer=quote.customer,
+            date=date or timezone.localdate(),
+            lines=lines_of(quote),
+            reference=quote.reference or quote.number,
+            notes=quote.notes,
+            terms=quote.terms,
+            actor=actor,
+        )
+        quote.status = S.INVOICED
+        quote.invoice = invoice
+        quote.save()
+        audit_record(
+            organization=quote.organization,
+            action="quote.invoiced",
+            target=quote,
+            actor_user=actor,
+            data={"invoice": invoice.number},
+        )
+    return invoice
+
+
+def quote_convert_to_sales_order(
+    *, quote: Quote, date: datetime.date | None = None, actor=None
+) -> SalesOrder:
+    """Make a draft sales order from a sent or accepted quote; a sent quote counts as accepted by the order."""
+    from .salesorders import sales_order_create
+
+    with transaction.atomic():
+        quote = lock(Quote, quote.pk)
+        require_status(quote, [S.SENT, S.ACCEPTED], _("converted to a sales order"))
+        if quote.sales_order_id:
+            raise ValidationError(_("This quote already has a sales order."))
+        order = sales_order_create(
+            customer=quote.customer,
+            date=date or timezone.localdate(),
+            lines=lines_of(quote),
+            reference=quote.reference or quote.number,
+            notes=quote.notes,
+            terms=quote.terms,
+            actor=actor,
+        )
+        if quote.status == S.SENT:
+            quote.status = S.ACCEPTED
+            quote.decided_at = timezone.now()
+        quote.sales_order = order
+        quote.save()
+        audit_record(
+            organization=quote.organization,
+            action="quote.ordered",
+            target=quote,
+            actor_user=actor,
+            data={"sales_order": order.number},
+        )
+    return order

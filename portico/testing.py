@@ -1,0 +1,137 @@
+"""Factories and helpers for Portico's tests (and nothing else): objects are kept in one organization."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from portico.accounts.models import User
+from portico.catalog.models import Item, Tax
+from portico.customers.models import ContactPerson, Customer
+from portico.organizations.models import Membership, NumberSeries, Organization
+from portico.sales.services.documents import LineInput
+
+TEST_PASSWORD = "correct horse battery staple"  # noqa: S105
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Business {n}")
+    portal_slug = factory.Sequence(lambda n: f"business-{n}")
+    email = factory.Sequence(lambda n: f"owner{n}@business.test")
+    base_currency = "USD"
+
+    @factory.post_generation
+    def number_series(self, create, extracted, **kwargs):
+        if create:
+            for kind, prefix in NumberSeries.DEFAULT_PREFIXES.items():
+                NumberSeries.objects.get_or_create(organization=self, kind=kind, defaults={"prefix": prefix})
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.test")
+    full_name = factory.Faker("name")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def save_password(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    organization = factory.SubFactory(OrganizationFactory)
+    user = factory.SubFactory(UserFactory, is_staff=True)
+    role = Membership.Role.ADMIN
+
+
+class TaxFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tax
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Tax {n}")
+    rate = Decimal("10")
+
+
+class ItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Item
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Item {n}")
+    rate = Decimal("100.00")
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    organization = factory.SubFactory(OrganizationFactory)
+    display_name = factory.Sequence(lambda n: f"Customer {n}")
+    company_name = factory.LazyAttribute(lambda o: f"{o.display_name} Ltd")
+    email = factory.Sequence(lambda n: f"billing{n}@customer.test")
+    currency = factory.LazyAttribute(lambda o: o.organization.base_currency)
+    billing_address = "1 Main Street\nSpringfield"
+
+
+class ContactPersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactPerson
+
+    customer = factory.SubFactory(CustomerFactory)
+    organization = factory.LazyAttribute(lambda o: o.customer.organization)
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.Sequence(lambda n: f"contact{n}@customer.test")
+
+
+def lines(*amounts: Decimal | str | int, tax: Tax | None = None) -> list[LineInput]:
+    """One line of quantity 1 per amount: ``lines("100", "50.25")``."""
+    return [LineInput(description=f"Service {i}", quantity=1, rate=Decimal(str(a)), tax=tax) for i, a in enumerate(amounts)]
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def make_invoice(customer: Customer, *amounts, send: bool = True, tax: Tax | None = None, **fields):
+    """An invoice for the customer with one line per amount, sent unless ``send=False``."""
+    from portico.sales.services.invoices import invoice_create, invoice_send
+
+    invoice = invoice_create(customer=customer, date=fields.pop("date", today()), lines=lines(*amounts, tax=tax), **fields)
+    return invoice_send(invoice=invoice) if send else invoice
+
+
+def make_retainer(customer: Customer, amount, *, send: bool = True):
+    from portico.sales.services.invoices import retainer_invoice_create, retainer_invoice_send
+
+    retainer = retainer_invoice_create(customer=customer, date=today(), lines=lines(amount))
+    return retainer_invoice_send(retainer=retainer) if send else retainer
+
+
+def make_credit_note(customer: Customer, amount, *, open_it: bool = True):
+    from portico.sales.services.invoices import credit_note_create, credit_note_open
+
+    credit_note = credit_note_create(customer=customer, date=today(), lines=lines(amount))
+    return credit_note_open(credit_note=credit_note) if open_it else credit_note
+
+
+def make_quote(customer: Customer, *amounts, send: bool = True, **fields):
+    from portico.sales.services.quotes import quote_create, quote_send
+
+    quote = quote_create(customer=customer, date=today(), lines=lines(*amounts), **fields)
+    return quote_send(quote=quote) if send else quote
