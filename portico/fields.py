@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.core import validators
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from portico.money import STORED_PLACES, to_decimal
 
@@ -57,6 +58,15 @@ class MoneyField(models.BigIntegerField):
             return to_decimal(value)
         except Exception as exc:
             raise validators.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+    def validate(self, value, model_instance):
+        super().validate(value, model_instance)
+        if value is not None and (to_decimal(value) * _SCALE) % 1 != 0:
+            raise validators.ValidationError(
+                _("Enter an amount with at most %(places)d decimal places."),
+                code="max_decimal_places",
+                params={"places": STORED_PLACES},
+            )
 
     def get_db_prep_value(self, value, connection, prepared=False):
         if not prepared:

@@ -146,6 +146,11 @@ def _price_lines(document: SalesDocument, lines: list) -> None:
             errors.extend(_("Line %(n)d: %(error)s") % {"n": index, "error": m} for m in exc.messages)
             continue
         line.amount, line.tax_amount = amounts.net, amounts.tax
+        try:
+            line.clean_fields(exclude=["document", "item", "tax"])
+        except ValidationError as exc:
+            errors.extend(_("Line %(n)d: %(error)s") % {"n": index, "error": m} for m in exc.messages)
+            continue
         computed.append((amounts, line.tax_name, line.tax_rate))
     if errors:
         raise ValidationError(errors)
