@@ -36,6 +36,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 INSTALLED_APPS = [
+    # The back office comes first so that its admin templates (admin/base_site.html) take precedence.
+    "portico.office",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -54,7 +56,7 @@ INSTALLED_APPS = [
     "portico.payments",
     "portico.projects",
     "portico.activity",
-    "portico.office",
+    "portico.demo",
 ]
 
 MIDDLEWARE = [
