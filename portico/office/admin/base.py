@@ -1,0 +1,417 @@
+"""What every back-office screen shares: organization scoping, status actions, comments and money columns.
+
+Every model admin of the back office derives from :class:`OrgScopedAdmin`: its rows, its dropdowns, its list
+filters and its permissions are those of ``request.organization`` and nothing else. Records of another
+organization answer 404, never a redirect that would confirm they exist.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.filters import RelatedOnlyFieldListFilter
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from portico.activity.services import comment_add, comments_for
+from portico.money import format_money
+from portico.office.forms import CommentForm
+from portico.organizations.models import Organization
+
+
+def request_organization(request: HttpRequest) -> Organization | None:
+    """The organization of the staff user making the request (unwrapped from the middleware's lazy object)."""
+    organization = getattr(request, "organization", None)
+    if not organization:
+        return None
+    return getattr(organization, "_wrapped", organization)
+
+
+def is_member(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_active and user.is_staff and request_organization(request))
+
+
+def organization_today(request: HttpRequest) -> datetime.date:
+    """Today's date where the organization is."""
+    organization = request_organization(request)
+    return today_in(organization) if organization else timezone.localdate()
+
+
+def organization_locale(request: HttpRequest) -> str:
+    organization = request_organization(request)
+    return organization.locale if organization else "en_US"
+
+
+def has_organization_field(model: type[models.Model]) -> bool:
+    try:
+        field = model._meta.get_field("organization")
+    except FieldDoesNotExist:
+        return False
+    return field.is_relation and field.related_model is Organization
+
+
+def scope_queryset(queryset: models.QuerySet, organization: Organization | None) -> models.QuerySet:
+    """Limit any queryset to what belongs to the organization; a model that belongs to none offers nothing."""
+    model = queryset.model
+    if organization is None:
+        return queryset.none()
+    if model is Organization:
+        return queryset.filter(pk=organization.pk)
+    if model is get_user_model():
+        return queryset.filter(memberships__organization=organization).distinct()
+    if model is ContentType:
+        return queryset
+    if has_organization_field(model):
+        return queryset.filter(organization=organization)
+    return queryset.none()
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's refusal on the form: on the field it names, or above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def admin_change_url(obj: models.Model) -> str:
+    opts = obj._meta
+    return reverse(f"office:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+
+def money_column(field: str, label: str, locale: str, *, currency_attr: str = "currency") -> Callable:
+    """A changelist column showing an amount in the row's currency, written the organization's way."""
+
+    def column(obj):
+        return format_money(getattr(obj, field), getattr(obj, currency_attr), locale)
+
+    column.short_description = label
+    column.admin_order_field = field
+    column.__name__ = f"{field}_money"
+    return column
+
+
+class OrgScopedMixin:
+    """Scopes every related-object choice (dropdowns, autocomplete, inlines) to the request's organization."""
+
+    def get_field_queryset(self, db, db_field, request):
+        queryset = super().get_field_queryset(db, db_field, request)
+        if queryset is None:
+            queryset = db_field.remote_field.model._default_manager.using(db).all()
+        return scope_queryset(queryset, request_organization(request))
+
+
+class OrgScopedAdmin(OrgScopedMixin, admin.ModelAdmin):
+    """A model admin whose rows and permissions are those of the staff user's organization."""
+
+    list_per_page = settings.OFFICE_PAGE_SIZE
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return scope_queryset(super().get_queryset(request), request_organization(request))
+
+    def belongs(self, request, obj) -> bool:
+        organization = request_organization(request)
+        if obj is None:
+            return True
+        if isinstance(obj, Organization):
+            return obj.pk == organization.pk
+        return getattr(obj, "organization_id", None) == organization.pk
+
+    def has_module_permission(self, request):
+        return is_member(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_member(request) and self.belongs(request, obj)
+
+    def has_add_permission(self, request):
+        return is_member(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_member(request) and self.belongs(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_member(request) and self.belongs(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(
+            form.__name__, (form,), {"organization": request_organization(request), "request": request}
+        )
+
+    def get_list_filter(self, request):
+        """Related-field filters list only the values found in the organization's own rows."""
+        converted = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and "__" not in entry:
+                try:
+                    field = self.model._meta.get_field(entry)
+                except FieldDoesNotExist:
+                    field = None
+                if field is not None and field.is_relation:
+                    entry = (entry, RelatedOnlyFieldListFilter)
+            converted.append(entry)
+        return converted
+
+    def save_model(self, request, obj, form, change):
+        if not change and has_organization_field(type(obj)):
+            obj.organization = request_organization(request)
+        super().save_model(request, obj, form, change)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Another organization's record and a record that doesn't exist look the same: 404.
+        raise Http404(_("Not found."))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A service that refuses the change (ValidationError) rolls everything back and says why."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404(_("Not found."))
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class OrgScopedInline(OrgScopedMixin, admin.TabularInline):
+    """An inline whose choices are the organization's; editable only while the parent is."""
+
+    def parent_editable(self, request, obj) -> bool:
+        return True
+
+    def has_add_permission(self, request, obj=None):
+        return is_member(request) and self.parent_editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return is_member(request) and self.parent_editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_member(request) and self.parent_editable(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return is_member(request)
+
+
+def adopt(obj: models.Model, saved: models.Model) -> None:
+    """Make the admin's unsaved instance the row a service just saved, so the admin logs and redirects to it."""
+    obj.__dict__.update(saved.__dict__)
+
+
+# Status actions ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusAction:
+    """A button on a record's page that moves it through its life by calling one service.
+
+    ``run(request, obj, data)`` calls the service and returns the record to show next (``None``: the same one;
+    :data:`TO_CHANGELIST`: the list). A service's ValidationError is shown as an error and nothing changes.
+    """
+
+    name: str
+    label: str
+    run: Callable[[HttpRequest, Any, dict], Any]
+    available: Callable[[Any], bool] = lambda obj: True
+    form_class: type[forms.Form] | None = None
+    confirm: bool = False
+    destructive: bool = False
+    success: str = ""
+    help_text: str = ""
+
+
+TO_CHANGELIST = object()
+
+
+def when_status(*statuses: str) -> Callable[[Any], bool]:
+    return lambda obj: obj.status in statuses
+
+
+class StatusActionsMixin:
+    """Adds ``<id>/action/<name>/`` pages to a model admin, and the buttons to its change page."""
+
+    status_actions: tuple[StatusAction, ...] = ()
+    change_form_template = "office/change_form.html"
+
+    def get_status_actions(self, request) -> tuple[StatusAction, ...]:
+        return self.status_actions
+
+    def get_urls(self):
+        opts = self.model._meta
+        custom = [
+            path(
+                "<path:object_id>/action/<slug:action>/",
+                self.admin_site.admin_view(self.status_action_view),
+                name=f"{opts.app_label}_{opts.model_name}_action",
+            ),
+        ]
+        return custom + super().get_urls()
+
+    def action_url(self, obj, name: str) -> str:
+        opts = self.model._meta
+        return reverse(f"office:{opts.app_label}_{opts.model_name}_action", args=[obj.pk, name])
+
+    def visible_actions(self, request, obj) -> list[dict]:
+        return [
+            {
+                "action": action,
+                "url": self.action_url(obj, action.name),
+                "direct": action.form_class is None and not action.confirm,
+            }
+            for action in self.get_status_actions(request)
+            if action.available(obj)
+        ]
+
+    def status_action_view(self, request, object_id, action):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_permission(request, obj):
+            raise Http404(_("Not found."))
+        spec = {a.name: a for a in self.get_status_actions(request)}.get(action)
+        if spec is None:
+            raise Http404(_("Not found."))
+        form = None
+        if spec.form_class is not None:
+            form = spec.form_class(
+                request.POST if request.method == "POST" else None, obj=obj, request=request
+            )
+        if request.method == "POST" and (form is None or form.is_valid()):
+            try:
+                result = spec.run(request, obj, form.cleaned_data if form is not None else {})
+            except ValidationError as exc:
+                if form is None:
+                    self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                    return HttpResponseRedirect(admin_change_url(obj))
+                add_service_errors(form, exc)
+            else:
+                if spec.success:
+                    self.message_user(request, spec.success % {"number": str(obj)}, messages.SUCCESS)
+                if result is TO_CHANGELIST:
+                    opts = self.model._meta
+                    return HttpResponseRedirect(
+                        reverse(f"office:{opts.app_label}_{opts.model_name}_changelist")
+                    )
+                return HttpResponseRedirect(admin_change_url(result if result is not None else obj))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "title": f"{spec.label}: {obj}",
+            "action": spec,
+            "form": form,
+            "change_url": admin_change_url(obj),
+            "media": self.media + (form.media if form is not None else forms.Media()),
+        }
+        return TemplateResponse(request, "office/action.html", context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["office_actions"] = self.visible_actions(request, obj)
+            context.update(self.extra_change_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def extra_change_context(self, request, obj) -> dict:
+        return {}
+
+
+class CommentsMixin:
+    """Comments on a record's page: read them, add one with "Display in portal"."""
+
+    def get_urls(self):
+        opts = self.model._meta
+        custom = [
+            path(
+                "<path:object_id>/comment/",
+                self.admin_site.admin_view(self.comment_view),
+                name=f"{opts.app_label}_{opts.model_name}_comment",
+            ),
+        ]
+        return custom + super().get_urls()
+
+    def comment_view(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(_("Not found."))
+        if request.method != "POST":
+            return HttpResponseRedirect(admin_change_url(obj))
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        form = CommentForm(request.POST)
+        if form.is_valid():
+            try:
+                comment_add(
+                    target=obj,
+                    body=form.cleaned_data["body"],
+                    author_user=request.user,
+                    display_in_portal=form.cleaned_data["display_in_portal"],
+                )
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            else:
+                self.message_user(request, _("Comment added."), messages.SUCCESS)
+        else:
+            self.message_user(request, " ".join(m for ms in form.errors.values() for m in ms), messages.ERROR)
+        return HttpResponseRedirect(admin_change_url(obj) + "#comments")
+
+    def extra_change_context(self, request, obj) -> dict:
+        context = super().extra_change_context(request, obj)
+        opts = self.model._meta
+        context["comments"] = list(comments_for(target=obj))
+        context["comment_form"] = CommentForm()
+        context["comment_url"] = reverse(f"office:{opts.app_label}_{opts.model_name}_comment", args=[obj.pk])
+        return context
+
+
+# Panels on a record's page ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """A small table under a record's form: payments of an invoice, tasks of a project, and so on."""
+
+    title: str
+    headers: list[str]
+    rows: list[list[tuple[str, str | None]]]
+    empty: str = ""
+
+
+def cell(value: Any, url: str | None = None) -> tuple[str, str | None]:
+    if isinstance(value, datetime.date):
+        value = formats.localize(value)
+    return ("" if value is None else str(value), url)
+
+
+def link(obj: models.Model | None) -> tuple[str, str | None]:
+    if obj is None:
+        return ("", None)
+    return (str(obj), admin_change_url(obj))
+
+
+def today_in(organization: Organization) -> datetime.date:
+    try:
+        zone = zoneinfo.ZoneInfo(organization.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = None
+    return timezone.localdate(timezone=zone)

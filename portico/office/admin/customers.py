@@ -1,0 +1,175 @@
+"""Customers with their contact persons, and their account at a glance."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portico.customers.models import ContactPerson, Customer
+from portico.customers.services import (
+    CUSTOMER_EDITABLE_FIELDS,
+    contact_person_delete,
+    contact_person_save,
+    customer_create,
+    customer_update,
+)
+from portico.money import format_money
+from portico.office.forms import ContactPersonForm, ContactPersonFormSet, CustomerForm
+from portico.office.site import office_site
+from portico.payments.models import CustomerPayment
+from portico.sales.models import CreditNote, Invoice, Quote, RetainerInvoice, SalesOrder
+from portico.sales.selectors import customer_balances
+
+from .base import (
+    OrgScopedAdmin,
+    OrgScopedInline,
+    StatusActionsMixin,
+    Table,
+    adopt,
+    cell,
+    link,
+    organization_today,
+    request_organization,
+)
+
+RECENT = 5
+
+
+class ContactPersonInline(OrgScopedInline):
+    model = ContactPerson
+    form = ContactPersonForm
+    formset = ContactPersonFormSet
+    fields = ("first_name", "last_name", "email", "phone", "is_primary")
+    extra = 1
+
+
+@admin.register(Customer, site=office_site)
+class CustomerAdmin(StatusActionsMixin, OrgScopedAdmin):
+    form = CustomerForm
+    inlines = [ContactPersonInline]
+    list_display = ("display_name", "company_name", "email", "currency", "payment_terms_days", "is_active")
+    list_filter = ("is_active", "currency")
+    search_fields = ("display_name", "company_name", "email")
+    ordering = ("display_name",)
+    fieldsets = (
+        (None, {"fields": ("display_name", "company_name", "email", "phone", "website", "currency")}),
+        (
+            gettext_lazy("Billing"),
+            {"fields": ("billing_address", "shipping_address", "tax_id", "payment_terms_days", "allow_ach")},
+        ),
+        (gettext_lazy("Other"), {"fields": ("notes", "is_active")}),
+    )
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a customer is deactivated, never deleted: documents and payments refer to it
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        organization = request_organization(request)
+        initial.setdefault("currency", organization.base_currency)
+        initial.setdefault("payment_terms_days", organization.payment_terms_days)
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            fields = {
+                name: form.cleaned_data[name]
+                for name in form.changed_data
+                if name in CUSTOMER_EDITABLE_FIELDS
+            }
+            adopt(obj, customer_update(customer=obj, actor=request.user, **fields))
+            return
+        fields = {
+            name: form.cleaned_data[name] for name in CUSTOMER_EDITABLE_FIELDS if name in form.cleaned_data
+        }
+        adopt(obj, customer_create(organization=request_organization(request), actor=request.user, **fields))
+
+    def save_formset(self, request, form, formset, change):
+        contacts = formset.save(commit=False)
+        for contact in formset.deleted_objects:
+            contact_person_delete(contact=contact, actor=request.user)
+        # Save the new primary contact last, so that it takes the flag from the others.
+        for contact in sorted(contacts, key=lambda c: c.is_primary):
+            contact.organization = form.instance.organization
+            contact.customer = form.instance
+            contact_person_save(contact=contact, actor=request.user)
+
+    def extra_change_context(self, request, obj) -> dict:
+        context = super().extra_change_context(request, obj)
+        locale = obj.organization.locale
+        balances = customer_balances(customer=obj, today=organization_today(request))
+
+        def money(amount):
+            return format_money(amount, balances.currency, locale)
+
+        last = balances.last_payment
+        figures = [
+            [cell(_("Outstanding receivables")), cell(money(balances.receivable))],
+            [cell(_("Overdue")), cell(money(balances.overdue))],
+            [cell(_("Available credits")), cell(money(balances.available_credits))],
+            [cell(_("Outstanding retainer invoices")), cell(money(balances.outstanding_retainers))],
+            [cell(_("Available retainer payments")), cell(money(balances.available_retainer))],
+            [
+                cell(_("Last payment")),
+                cell(
+                    _("%(amount)s on %(date)s")
+                    % {"amount": money(last.amount), "date": formats.localize(last.date)}
+                    if last
+                    else "—",
+                    reverse("office:payments_customerpayment_change", args=[last.pk]) if last else None,
+                ),
+            ],
+            [cell(_("Open quotes")), cell(balances.open_quotes)],
+            [cell(_("Timesheets awaiting approval")), cell(balances.pending_approvals)],
+        ]
+        recent = []
+        for label, model in (
+            (_("Invoice"), Invoice),
+            (_("Quote"), Quote),
+            (_("Retainer invoice"), RetainerInvoice),
+            (_("Credit note"), CreditNote),
+            (_("Sales order"), SalesOrder),
+        ):
+            for document in model.objects.filter(customer=obj).order_by("-date", "-id")[:RECENT]:
+                recent.append(
+                    [
+                        cell(label),
+                        link(document),
+                        cell(document.date),
+                        cell(document.get_status_display()),
+                        cell(format_money(document.total, document.currency, locale)),
+                    ]
+                )
+        payments = [
+            [
+                link(p),
+                cell(p.date),
+                cell(p.get_mode_display()),
+                cell(format_money(p.amount, p.currency, locale)),
+            ]
+            for p in CustomerPayment.objects.filter(customer=obj).order_by("-date", "-id")[:RECENT]
+        ]
+        context["office_tables"] = [
+            Table(_("Account"), [_("Figure"), _("Value")], figures),
+            Table(
+                _("Recent documents"),
+                [_("Document"), _("Number"), _("Date"), _("Status"), _("Total")],
+                recent,
+                _("No documents yet."),
+            ),
+            Table(
+                _("Recent payments"),
+                [_("Number"), _("Date"), _("Mode"), _("Amount")],
+                payments,
+                _("No payments yet."),
+            ),
+        ]
+        context["office_links"] = [
+            (_("Record payment"), reverse("office:payments_customerpayment_record", args=[obj.pk])),
+            (_("New invoice"), reverse("office:sales_invoice_add") + f"?customer={obj.pk}"),
+            (_("New quote"), reverse("office:sales_quote_add") + f"?customer={obj.pk}"),
+        ]
+        return context

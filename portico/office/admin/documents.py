@@ -1,0 +1,314 @@
+"""What the admins of every kind of sales document share: lines, header, totals, list columns, saving."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portico.activity.services import audit_record
+from portico.money import format_money
+from portico.office.forms import DocumentHeaderForm, LineForm, LineFormSet
+from portico.organizations.services import number_next
+from portico.payments.services import refund_create
+from portico.sales.models import CreditNote, Invoice
+from portico.sales.services.documents import (
+    document_delete,
+    document_recalculate,
+    is_editable,
+    kind_of,
+    snapshot_customer,
+)
+from portico.sales.services.invoices import credit_note_apply, retainer_apply
+
+from .base import (
+    CommentsMixin,
+    OrgScopedAdmin,
+    OrgScopedInline,
+    StatusActionsMixin,
+    Table,
+    money_column,
+    organization_locale,
+    organization_today,
+    request_organization,
+)
+
+
+class LineInline(OrgScopedInline):
+    form = LineForm
+    formset = LineFormSet
+    fields = ("item", "description", "quantity", "rate", "discount_percent", "tax", "line_amount")
+    readonly_fields = ("line_amount",)
+
+    @admin.display(description=gettext_lazy("Amount"))
+    def line_amount(self, line):
+        if not line.pk:
+            return ""
+        return format_money(line.total, line.document.currency, line.document.organization.locale)
+
+    @admin.display(description=gettext_lazy("rate"))
+    def rate_money(self, line):
+        return format_money(line.rate, line.document.currency, line.document.organization.locale)
+
+    @admin.display(description=gettext_lazy("quantity"))
+    def quantity_display(self, line):
+        return f"{line.quantity.normalize():f}"
+
+    @admin.display(description=gettext_lazy("discount %"))
+    def discount_display(self, line):
+        return f"{line.discount_percent.normalize():f}"
+
+    @admin.display(description=gettext_lazy("tax"))
+    def tax_display(self, line):
+        return f"{line.tax_name} ({line.tax_rate.normalize():f}%)" if line.tax_name else "—"
+
+    def get_fields(self, request, obj=None):
+        if self.parent_editable(request, obj):
+            return self.fields
+        # An issued document shows its lines as they were priced, in its currency.
+        return (
+            "item",
+            "description",
+            "quantity_display",
+            "rate_money",
+            "discount_display",
+            "tax_display",
+            "line_amount",
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if self.parent_editable(request, obj):
+            return self.readonly_fields
+        return self.get_fields(request, obj)
+
+    def parent_editable(self, request, obj) -> bool:
+        return obj is None or is_editable(obj)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # Plain selects on a line: the add/edit buttons of related items would crowd every row.
+        if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+            formfield.widget = formfield.widget.widget
+        return formfield
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if obj is not None else 3
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("document__organization")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        organization = request_organization(request)
+        currency = obj.currency if obj is not None else organization.base_currency
+        formset.form = type(
+            formset.form.__name__, (formset.form,), {"currency": currency, "request": request}
+        )
+        formset.kind_label = kind_of(self.parent_model()).label
+        return formset
+
+
+class InvoiceStatusFilter(admin.SimpleListFilter):
+    """Statuses as people see them: "Overdue" is an open invoice past its due date."""
+
+    title = gettext_lazy("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Invoice.Status.choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if value == Invoice.Status.OVERDUE:
+            return queryset.filter(
+                status__in=Invoice.OPEN_STATUSES, due_date__lt=organization_today(request), balance_due__gt=0
+            )
+        return queryset.filter(status=value)
+
+
+class DocumentAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
+    """What every kind of sales document's admin shares."""
+
+    form = DocumentHeaderForm
+    header_fields: tuple[str, ...] = ("customer", "date", "reference", "notes", "terms")
+    total_fields: tuple[str, ...] = ("subtotal_money", "discount_money", "tax_money", "total_money")
+    list_columns: tuple[str, ...] = ()
+    list_filter = ("status", "customer")
+    search_fields = ("number", "customer__display_name", "customer_name", "reference")
+    list_select_related = ("customer",)
+    autocomplete_fields = ("customer",)
+    ordering = ("-date", "-id")
+    commentable = True
+
+    # Read-only fields of the change page.
+    @admin.display(description=gettext_lazy("status"))
+    def status_label(self, obj):
+        return obj.get_status_display()
+
+    @admin.display(description=gettext_lazy("subtotal"))
+    def subtotal_money(self, obj):
+        return format_money(obj.subtotal, obj.currency, obj.organization.locale)
+
+    @admin.display(description=gettext_lazy("discount"))
+    def discount_money(self, obj):
+        return format_money(obj.discount_total, obj.currency, obj.organization.locale)
+
+    @admin.display(description=gettext_lazy("tax"))
+    def tax_money(self, obj):
+        return format_money(obj.tax_total, obj.currency, obj.organization.locale)
+
+    @admin.display(description=gettext_lazy("total"))
+    def total_money(self, obj):
+        return format_money(obj.total, obj.currency, obj.organization.locale)
+
+    @admin.display(description=gettext_lazy("balance due"))
+    def balance_money(self, obj):
+        return format_money(obj.balance_due, obj.currency, obj.organization.locale)
+
+    def get_readonly_fields(self, request, obj=None):
+        base = list(super().get_readonly_fields(request, obj))
+        if obj is None:
+            return base
+        return [*base, "number", "status_label", "currency", *self.total_fields]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": list(self.header_fields)})]
+        return [
+            (None, {"fields": ["number", "status_label", "currency", *self.header_fields]}),
+            (_("Totals"), {"fields": list(self.total_fields)}),
+        ]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("date", organization_today(request))
+        return initial
+
+    # Changelist.
+    @admin.display(description=gettext_lazy("customer"), ordering="customer__display_name")
+    def customer_column(self, obj):
+        return obj.customer.display_name
+
+    def status_column(self, request):
+        def status(obj):
+            return obj.get_status_display()
+
+        status.short_description = _("status")
+        status.admin_order_field = "status"
+        return status
+
+    def get_list_display(self, request):
+        locale = organization_locale(request)
+        columns = ["number", "customer_column", "date", *self.list_columns, self.status_column(request)]
+        columns.append(money_column("total", _("Total"), locale))
+        if hasattr(self.model, "balance_due"):
+            columns.append(money_column("balance_due", _("Balance due"), locale))
+        return columns
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # drafts are deleted one at a time, through the service
+        return actions
+
+    # Only drafts change; only drafts are deleted.
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or is_editable(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or is_editable(obj))
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.organization = request_organization(request)
+            obj.number = number_next(organization=obj.organization, kind=kind_of(obj).series)
+        obj.currency = obj.customer.currency
+        snapshot_customer(obj, obj.customer)
+        obj.save()
+
+    def save_formset(self, request, form, formset, change):
+        formset.save(commit=False)
+        for line in formset.deleted_objects:
+            line.delete()
+        position = 0
+        for line_form in formset.forms:
+            if line_form in formset.deleted_forms or (
+                not line_form.has_changed() and not line_form.instance.pk
+            ):
+                continue
+            line = line_form.instance
+            line.document = form.instance
+            line.position = position
+            line.save()
+            position += 1
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        document = document_recalculate(document=form.instance)
+        audit_record(
+            organization=document.organization,
+            action=f"{document._meta.model_name}.{'edited' if change else 'created'}",
+            target=document,
+            actor_user=request.user,
+        )
+
+    def delete_model(self, request, obj):
+        document_delete(document=obj, actor=request.user)
+
+    def extra_change_context(self, request, obj) -> dict:
+        context = super().extra_change_context(request, obj)
+        if not self.commentable:
+            for key in ("comments", "comment_form", "comment_url"):
+                context.pop(key, None)
+        context["office_tables"] = self.tables(request, obj)
+        context["office_links"] = self.links(request, obj)
+        return context
+
+    def tables(self, request, obj) -> list[Table]:
+        return []
+
+    def links(self, request, obj) -> list[tuple[str, str]]:
+        return []
+
+
+def actor_of(request):
+    return request.user
+
+
+# Actions that stay on the record's page (they return nothing).
+
+
+def apply_credits_to_invoice(request, invoice, data):
+    """Apply the chosen credit note or retainer to the invoice."""
+    source = data["source"]
+    if isinstance(source, CreditNote):
+        credit_note_apply(credit_note=source, invoice=invoice, amount=data["amount"], actor=request.user)
+    else:
+        retainer_apply(retainer=source, invoice=invoice, amount=data["amount"], actor=request.user)
+
+
+def apply_retainer(request, retainer, data):
+    retainer_apply(retainer=retainer, invoice=data["invoice"], amount=data["amount"], actor=request.user)
+
+
+def apply_credit_note(request, credit_note, data):
+    credit_note_apply(
+        credit_note=credit_note, invoice=data["invoice"], amount=data["amount"], actor=request.user
+    )
+
+
+def refund_from(request, source, data):
+    refund_create(source=source, actor=request.user, **data)
+
+
+class PaymentsPanelMixin:
+    def links(self, request, obj):
+        links = super().links(request, obj)
+        if obj.status in type(obj).OPEN_STATUSES:
+            url = reverse("office:payments_customerpayment_record", args=[obj.customer_id])
+            kind = "invoice" if isinstance(obj, Invoice) else "retainer"
+            links.append((_("Record payment"), f"{url}?{kind}={obj.pk}"))
+        return links

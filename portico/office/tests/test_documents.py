@@ -1,0 +1,114 @@
+"""What every kind of document shares: items on lines, history, drafts only deleted, projects of the customer."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from portico.customers.models import Customer
+from portico.projects.services import project_create
+from portico.sales.models import Invoice, Quote, RetainerInvoice
+from portico.testing import ItemFactory, make_invoice, make_quote, today
+
+from .conftest import admin_url, formset_data, line
+
+
+def test_a_line_with_an_item_and_no_description_takes_the_items_name(staff_client, org, customer_a, tax):
+    item = ItemFactory(organization=org, name="Audit day", rate=Decimal("900.00"), tax=tax)
+    data = {"customer": customer_a.pk, "date": today().isoformat()}
+    data.update(formset_data("lines", [line(description="", rate="900.00", item=item.pk)]))
+
+    assert staff_client.post(admin_url(Quote, "add"), data).status_code == 302
+
+    quote_line = Quote.objects.get().lines.get()
+    assert (quote_line.description, quote_line.item) == ("Audit day", item)
+
+
+def test_a_line_without_description_or_item_is_refused(staff_client, customer_a):
+    data = {"customer": customer_a.pk, "date": today().isoformat()}
+    data.update(formset_data("lines", [line(description="")]))
+
+    response = staff_client.post(admin_url(Quote, "add"), data)
+
+    assert "Enter a description or choose an item." in response.content.decode()
+    assert not Quote.objects.exists()
+
+
+def test_a_discount_over_100_percent_is_refused_on_its_line(staff_client, customer_a):
+    data = {"customer": customer_a.pk, "date": today().isoformat()}
+    data.update(formset_data("lines", [line(discount="150")]))
+
+    response = staff_client.post(admin_url(Quote, "add"), data)
+
+    assert "Discount must be between 0 and 100" in response.content.decode()
+    assert not Quote.objects.exists()
+
+
+def test_a_retainer_for_another_customers_project_is_refused(staff_client, customer_a, customer_b):
+    project = project_create(customer=customer_b, name="Theirs")
+    data = {"customer": customer_a.pk, "date": today().isoformat(), "project": project.pk}
+    data.update(formset_data("lines", [line()]))
+
+    response = staff_client.post(admin_url(RetainerInvoice, "add"), data)
+
+    assert "The project belongs to another customer." in response.content.decode()
+    assert not RetainerInvoice.objects.exists()
+
+
+def test_the_history_of_a_document_lists_its_changes(staff_client, customer_a):
+    data = {"customer": customer_a.pk, "date": today().isoformat(), "due_date": ""}
+    data.update(formset_data("lines", [line()]))
+    staff_client.post(admin_url(Invoice, "add"), data)
+    invoice = Invoice.objects.get()
+
+    response = staff_client.get(admin_url(invoice, "history"))
+
+    assert response.status_code == 200
+    assert "Added." in response.content.decode()
+
+
+def test_a_draft_quote_shows_a_delete_confirmation_then_is_deleted(staff_client, customer_a):
+    quote = make_quote(customer_a, "10.00", send=False)
+
+    confirm = staff_client.get(admin_url(quote, "delete"))
+    assert confirm.status_code == 200 and "QT-00001" in confirm.content.decode()
+    assert Quote.objects.filter(pk=quote.pk).exists()
+
+    staff_client.post(admin_url(quote, "delete"), {"post": "yes"})
+    assert not Quote.objects.filter(pk=quote.pk).exists()
+
+
+def test_bulk_delete_is_not_offered_for_documents(staff_client, customer_a):
+    make_invoice(customer_a, "10.00", send=False)
+
+    response = staff_client.get(admin_url(Invoice, "changelist"))
+
+    assert "delete_selected" not in response.content.decode()
+
+
+def test_customers_are_deactivated_not_deleted(staff_client, customer_a):
+    response = staff_client.post(admin_url(customer_a, "delete"), {"post": "yes"})
+
+    assert response.status_code == 403
+    assert Customer.objects.filter(pk=customer_a.pk).exists()
+
+
+def test_an_overdue_invoice_shows_as_overdue_on_its_page(staff_client, customer_a):
+    import datetime
+
+    invoice = make_invoice(customer_a, "10.00", date=today() - datetime.timedelta(days=60))
+    Invoice.objects.filter(pk=invoice.pk).update(due_date=today() - datetime.timedelta(days=30))
+
+    html = staff_client.get(admin_url(invoice)).content.decode()
+
+    assert "Overdue" in html
+
+
+def test_a_line_with_an_item_and_no_rate_takes_the_items_price(staff_client, org, customer_a):
+    item = ItemFactory(organization=org, name="Support hour", rate=Decimal("75.00"))
+    data = {"customer": customer_a.pk, "date": today().isoformat(), "due_date": ""}
+    data.update(formset_data("lines", [line(description="", rate="0", quantity="2", item=item.pk)]))
+
+    assert staff_client.post(admin_url(Invoice, "add"), data).status_code == 302
+
+    invoice = Invoice.objects.get()
+    assert (invoice.lines.get().rate, invoice.total) == (Decimal("75.00"), Decimal("150.00"))

@@ -1,0 +1,237 @@
+"""Projects with tasks, time entries, and timesheet approvals."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from portico.projects.models import Project, Task, TimeEntry, TimesheetApproval
+from portico.projects.services import (
+    project_create,
+    task_create,
+    time_entry_log,
+    timesheet_approval_create,
+    timesheet_approval_send,
+)
+from portico.testing import db_state, today
+
+from .conftest import action_url, admin_url, assert_refused, formset_data, messages_of
+
+
+def task_row(name, rate="50.00", billable=True, **extra):
+    row = {"name": name, "description": "", "rate": rate, **extra}
+    if billable:
+        row["is_billable"] = "on"
+    return row
+
+
+def project_data(customer, tasks=(), initial=0, **fields):
+    data = {
+        "customer": customer.pk,
+        "name": "Website",
+        "description": "",
+        "billing_method": "task_hours",
+        "rate": "0",
+        "budget_hours": "",
+        "status": "active",
+        **fields,
+    }
+    data.update(formset_data("tasks", list(tasks), initial=initial))
+    return data
+
+
+def test_staff_creates_a_project_with_tasks(staff_client, customer_a):
+    response = staff_client.post(
+        admin_url(Project, "add"), project_data(customer_a, [task_row("Design"), task_row("Build", "80.00")])
+    )
+
+    assert response.status_code == 302
+    project = Project.objects.get()
+    assert (project.number, project.organization, project.customer) == (
+        "PRJ-00001",
+        customer_a.organization,
+        customer_a,
+    )
+    assert sorted(project.tasks.values_list("name", "rate")) == [
+        ("Build", Decimal("80.00")),
+        ("Design", Decimal("50.00")),
+    ]
+
+
+def test_a_negative_project_rate_is_refused(staff_client, customer_a):
+    response = staff_client.post(admin_url(Project, "add"), project_data(customer_a, rate="-1"))
+
+    assert response.status_code == 200
+    assert not Project.objects.exists()
+
+
+def test_staff_edits_a_project_and_its_tasks(staff_client, customer_a):
+    project = project_create(customer=customer_a, name="Website")
+    task = task_create(project=project, name="Design", rate="50")
+    data = project_data(
+        customer_a,
+        [task_row("Design work", "55.00", id=task.pk, project=project.pk), task_row("Hosting", "10.00")],
+        initial=1,
+        name="Website relaunch",
+        status="inactive",
+    )
+
+    assert staff_client.post(admin_url(project), data).status_code == 302
+
+    project.refresh_from_db()
+    task.refresh_from_db()
+    assert (project.name, project.status) == ("Website relaunch", Project.Status.INACTIVE)
+    assert (task.name, task.rate) == ("Design work", Decimal("55.00"))
+    assert project.tasks.count() == 2
+
+
+def test_project_page_shows_logged_billed_and_unbilled_hours(staff_client, customer_a, staff):
+    project = project_create(customer=customer_a, name="Website")
+    task = task_create(project=project, name="Design", rate="50")
+    time_entry_log(task=task, date=today(), hours="2.25", user=staff)
+    billed = time_entry_log(task=task, date=today(), hours="1.50", user=staff)
+    TimeEntry.objects.filter(pk=billed.pk).update(billing_status=TimeEntry.BillingStatus.BILLED)
+
+    html = staff_client.get(admin_url(project)).content.decode()
+
+    assert "Logged hours" in html
+    assert "3.75" in html and "1.50" in html and "2.25" in html
+
+
+def test_staff_logs_time_on_a_task(staff_client, customer_a, staff):
+    project = project_create(customer=customer_a, name="Website")
+    task = task_create(project=project, name="Design", rate="50")
+
+    page = staff_client.get(admin_url(TimeEntry, "add")).content.decode()
+    response = staff_client.post(
+        admin_url(TimeEntry, "add"),
+        {
+            "task": task.pk,
+            "date": today().isoformat(),
+            "hours": "1.75",
+            "user": staff.pk,
+            "is_billable": "on",
+            "notes": "Mockups",
+        },
+    )
+
+    assert "Website — Design" in page
+    assert response.status_code == 302
+    entry = TimeEntry.objects.get()
+    assert (entry.project, entry.hours, entry.notes) == (project, Decimal("1.75"), "Mockups")
+
+
+def test_more_than_24_hours_are_refused(staff_client, customer_a, staff):
+    task = task_create(project=project_create(customer=customer_a, name="Website"), name="Design")
+
+    response = staff_client.post(
+        admin_url(TimeEntry, "add"),
+        {"task": task.pk, "date": today().isoformat(), "hours": "25", "user": staff.pk},
+    )
+
+    assert response.status_code == 200
+    assert not TimeEntry.objects.exists()
+
+
+def test_time_entries_awaiting_approval_are_read_only(staff_client, customer_a, staff):
+    task = task_create(project=project_create(customer=customer_a, name="Website"), name="Design")
+    entry = time_entry_log(task=task, date=today(), hours="2", user=staff)
+    approval = timesheet_approval_create(project=task.project, period_start=today(), period_end=today())
+    timesheet_approval_send(approval=approval)
+
+    response = staff_client.post(
+        admin_url(entry), {"task": task.pk, "date": today().isoformat(), "hours": "9", "user": staff.pk}
+    )
+
+    assert response.status_code == 403
+    entry.refresh_from_db()
+    assert entry.hours == Decimal("2")
+
+
+def test_staff_creates_and_sends_a_timesheet_approval(staff_client, customer_a, staff):
+    project = project_create(customer=customer_a, name="Website")
+    task = task_create(project=project, name="Design")
+    time_entry_log(task=task, date=today(), hours="2", user=staff)
+    time_entry_log(task=task, date=today() - datetime.timedelta(days=40), hours="3", user=staff)
+    start = today() - datetime.timedelta(days=7)
+
+    add_page = staff_client.get(admin_url(TimesheetApproval, "add"), {"project": project.pk})
+    response = staff_client.post(
+        admin_url(TimesheetApproval, "add"),
+        {"project": project.pk, "period_start": start.isoformat(), "period_end": today().isoformat()},
+    )
+
+    assert add_page.context["adminform"].form.initial["project"] == str(project.pk)
+    assert response.status_code == 302
+    approval = TimesheetApproval.objects.get()
+    assert (approval.number, approval.total_hours, approval.customer) == (
+        "TS-00001",
+        Decimal("2.00"),
+        customer_a,
+    )
+
+    sent = staff_client.post(action_url(approval, "send"), follow=True)
+    approval.refresh_from_db()
+    assert approval.status == TimesheetApproval.Status.PENDING
+    assert "Timesheet TS-00001 was sent for approval." in messages_of(sent)
+
+
+def test_an_approval_for_a_period_without_time_is_refused(staff_client, customer_a):
+    project = project_create(customer=customer_a, name="Website")
+    before = db_state()
+
+    response = staff_client.post(
+        admin_url(TimesheetApproval, "add"),
+        {"project": project.pk, "period_start": today().isoformat(), "period_end": today().isoformat()},
+        follow=True,
+    )
+
+    assert_refused(response, "no unbilled billable time entries")
+    assert db_state() == before
+
+
+def test_staff_marks_an_approval_approved_or_rejected_with_a_reason(staff_client, customer_a, staff):
+    project = project_create(customer=customer_a, name="Website")
+    task = task_create(project=project, name="Design")
+    time_entry_log(task=task, date=today(), hours="2", user=staff)
+    first = timesheet_approval_send(
+        approval=timesheet_approval_create(project=project, period_start=today(), period_end=today())
+    )
+
+    refused = staff_client.post(action_url(first, "reject"), {"reason": ""})
+    assert "Say why the timesheet is rejected." in refused.content.decode()
+    first.refresh_from_db()
+    assert first.status == TimesheetApproval.Status.PENDING
+
+    staff_client.post(action_url(first, "reject"), {"reason": "Too many hours"})
+    first.refresh_from_db()
+    assert (first.status, first.rejection_reason) == (TimesheetApproval.Status.REJECTED, "Too many hours")
+
+    second = timesheet_approval_send(
+        approval=timesheet_approval_create(project=project, period_start=today(), period_end=today())
+    )
+    staff_client.post(action_url(second, "approve"))
+    second.refresh_from_db()
+    assert second.status == TimesheetApproval.Status.APPROVED
+
+
+def test_approving_a_draft_approval_is_refused(staff_client, customer_a, staff):
+    project = project_create(customer=customer_a, name="Website")
+    time_entry_log(task=task_create(project=project, name="Design"), date=today(), hours="2", user=staff)
+    approval = timesheet_approval_create(project=project, period_start=today(), period_end=today())
+
+    response = staff_client.post(action_url(approval, "approve"), follow=True)
+
+    assert_refused(response, "only a pending one")
+    approval.refresh_from_db()
+    assert approval.status == TimesheetApproval.Status.DRAFT
+
+
+def test_task_choices_are_the_organizations_own(staff_client, customer_a, other_customer):
+    task_create(project=project_create(customer=customer_a, name="Mine"), name="Own task")
+    task_create(project=project_create(customer=other_customer, name="Theirs"), name="Foreign task")
+
+    html = staff_client.get(admin_url(TimeEntry, "add")).content.decode()
+
+    assert "Own task" in html and "Foreign task" not in html
+    assert Task.objects.count() == 2
