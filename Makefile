@@ -26,7 +26,7 @@ migrate: $(VENV)/.runtime-installed
 
 ## Set up, migrate, load the demo data if the database is empty, print the logins and serve.
 run: migrate
-	$(PY) manage.py demo_setup
+	$(PY) manage.py demo_setup --base-url http://$(HOST):$(PORT)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Install what the tests need and run the whole suite (DATABASE_URL picks the database).

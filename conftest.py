@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from portico.testing import (
@@ -37,7 +39,7 @@ def other_staff(other_org):
 
 @pytest.fixture
 def tax(org):
-    return TaxFactory(organization=org, name="VAT", rate="20")
+    return TaxFactory(organization=org, name="VAT", rate=Decimal("20"))
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.core import validators
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portico.money import STORED_PLACES, to_decimal
+from portico.money import MAX_AMOUNT, STORED_PLACES, to_decimal, too_large_message
 
 _SCALE = Decimal(10) ** STORED_PLACES
 
@@ -67,6 +67,9 @@ class MoneyField(models.BigIntegerField):
                 code="max_decimal_places",
                 params={"places": STORED_PLACES},
             )
+        if value is not None and abs(to_decimal(value)) > MAX_AMOUNT:
+            # Beyond this the scaled integer no longer fits the database's 64-bit column.
+            raise validators.ValidationError(too_large_message(), code="max_value")
 
     def get_db_prep_value(self, value, connection, prepared=False):
         if not prepared:

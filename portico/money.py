@@ -20,6 +20,8 @@ ZERO = Decimal("0")
 HUNDRED = Decimal("100")
 #: Decimal places the database keeps for every amount; enough for any ISO 4217 minor unit.
 STORED_PLACES = 4
+#: The largest amount Portico accepts: stored as a 64-bit integer of 1/10,000 units, with room to spare.
+MAX_AMOUNT = Decimal("900000000000000")
 
 
 @cache
@@ -152,6 +154,8 @@ def parse_amount(value: Decimal | int | str, currency: str, *, field: str = "amo
     amount = to_decimal(value)
     if amount < 0:
         raise ValidationError({field: _("The amount cannot be negative.")})
+    if amount > MAX_AMOUNT:
+        raise ValidationError({field: too_large_message()})
     if not is_rounded(amount, currency):
         raise ValidationError(
             {
@@ -160,6 +164,10 @@ def parse_amount(value: Decimal | int | str, currency: str, *, field: str = "amo
             }
         )
     return round_money(amount, currency)
+
+
+def too_large_message() -> str:
+    return _("Enter an amount of at most %(max)s.") % {"max": f"{MAX_AMOUNT:,}"}
 
 
 def format_money(amount: Decimal, currency: str, locale: str = "en_US") -> str:

@@ -14,7 +14,7 @@ from portico.customers.models import ContactPerson, Customer
 from portico.organizations.models import Membership, NumberSeries, Organization
 from portico.sales.services.documents import LineInput
 
-TEST_PASSWORD = "correct horse battery staple"  # noqa: S105
+TEST_PASSWORD = "correct horse battery staple"
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
@@ -101,7 +101,10 @@ class ContactPersonFactory(factory.django.DjangoModelFactory):
 
 def lines(*amounts: Decimal | str | int, tax: Tax | None = None) -> list[LineInput]:
     """One line of quantity 1 per amount: ``lines("100", "50.25")``."""
-    return [LineInput(description=f"Service {i}", quantity=1, rate=Decimal(str(a)), tax=tax) for i, a in enumerate(amounts)]
+    return [
+        LineInput(description=f"Service {i}", quantity=1, rate=Decimal(str(a)), tax=tax)
+        for i, a in enumerate(amounts)
+    ]
 
 
 def today() -> datetime.date:
@@ -112,7 +115,9 @@ def make_invoice(customer: Customer, *amounts, send: bool = True, tax: Tax | Non
     """An invoice for the customer with one line per amount, sent unless ``send=False``."""
     from portico.sales.services.invoices import invoice_create, invoice_send
 
-    invoice = invoice_create(customer=customer, date=fields.pop("date", today()), lines=lines(*amounts, tax=tax), **fields)
+    invoice = invoice_create(
+        customer=customer, date=fields.pop("date", today()), lines=lines(*amounts, tax=tax), **fields
+    )
     return invoice_send(invoice=invoice) if send else invoice
 
 
@@ -135,3 +140,47 @@ def make_quote(customer: Customer, *amounts, send: bool = True, **fields):
 
     quote = quote_create(customer=customer, date=today(), lines=lines(*amounts), **fields)
     return quote_send(quote=quote) if send else quote
+
+
+def audit_actions(target=None) -> list[str]:
+    """The audit trail's actions, oldest first; only those about ``target`` when one is given."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from portico.activity.models import AuditEvent
+
+    events = AuditEvent.objects.order_by("id")
+    if target is not None:
+        events = events.filter(content_type=ContentType.objects.get_for_model(target), object_id=target.pk)
+    return list(events.values_list("action", flat=True))
+
+
+_STATE_FIELDS = (
+    "status",
+    "total",
+    "balance_due",
+    "balance",
+    "unused_amount",
+    "retainer_available",
+    "version",
+)
+_STATE_APPS = ("customers", "catalog", "sales", "payments", "projects", "activity", "organizations")
+
+
+def db_state(*objects) -> dict:
+    """Row counts of every domain table, the number series, and the stored balances of ``objects``.
+
+    Equal before and after a refused operation means the operation wrote nothing.
+    """
+    from django.apps import apps
+
+    counts = {
+        model._meta.label: model.objects.count()
+        for label in _STATE_APPS
+        for model in apps.get_app_config(label).get_models()
+    }
+    series = list(NumberSeries.objects.order_by("id").values_list("organization_id", "kind", "next_number"))
+    stored = []
+    for obj in objects:
+        fresh = type(obj).objects.get(pk=obj.pk)
+        stored.append({field: getattr(fresh, field) for field in _STATE_FIELDS if hasattr(fresh, field)})
+    return {"counts": counts, "series": series, "objects": stored}

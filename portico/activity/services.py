@@ -64,6 +64,11 @@ def comment_add(
         raise ValidationError({"body": _("A comment can be at most 5,000 characters long.")})
     if (author_user is None) == (author_contact is None):
         raise ValidationError(_("A comment has exactly one author."))
+    if author_user is not None:
+        from portico.organizations.models import Membership
+
+        if not Membership.objects.filter(organization_id=target.organization_id, user=author_user).exists():
+            raise ValidationError(_("Only staff of the document's organization can comment on it."))
     if author_contact is not None:
         if author_contact.customer_id != target.customer_id:
             raise ValidationError(_("This contact cannot comment on another customer's documents."))
@@ -112,3 +117,13 @@ def notification_create(
         content_type=ContentType.objects.get_for_model(target) if target is not None else None,
         object_id=target.pk if target is not None else None,
     )
+
+
+def notification_mark_read(*, organization, notifications=None) -> int:
+    """Mark notifications of the organization's feed as read (all unread ones when none are named)."""
+    from django.utils import timezone
+
+    qs = Notification.objects.filter(organization=organization, read_at__isnull=True)
+    if notifications is not None:
+        qs = qs.filter(pk__in=[n.pk for n in notifications])
+    return qs.update(read_at=timezone.now())

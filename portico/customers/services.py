@@ -39,7 +39,8 @@ def contact_person_save(*, contact: ContactPerson, actor=None) -> ContactPerson:
         raise ValidationError({"email": _("A contact person needs an email address.")})
     if contact.customer.organization_id != contact.organization_id:
         raise ValidationError(_("The contact person and the customer belong to different organizations."))
-    contact.full_clean()
+    # The one-primary-contact constraint is not checked here: the flag moves below, under the customer's lock.
+    contact.full_clean(validate_constraints=False)
     duplicate = ContactPerson.objects.filter(customer=contact.customer, email__iexact=contact.email)
     if contact.pk:
         duplicate = duplicate.exclude(pk=contact.pk)
@@ -72,3 +73,84 @@ def contact_person_create(
         organization=customer.organization, customer=customer, first_name=first_name, email=email, **fields
     )
     return contact_person_save(contact=contact, actor=actor)
+
+
+#: Customer fields the back office may change after the customer was created.
+CUSTOMER_EDITABLE_FIELDS = (
+    "display_name",
+    "company_name",
+    "email",
+    "phone",
+    "website",
+    "currency",
+    "billing_address",
+    "shipping_address",
+    "tax_id",
+    "payment_terms_days",
+    "allow_ach",
+    "notes",
+    "is_active",
+)
+
+
+def customer_update(*, customer: Customer, actor=None, **fields) -> Customer:
+    """Change a customer's details. The currency is fixed once documents or payments were made in it."""
+    from portico.payments.models import CustomerPayment
+    from portico.sales.models import CreditNote, Invoice, Quote, RetainerInvoice, SalesOrder
+
+    unknown = set(fields) - set(CUSTOMER_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("These customer fields cannot be changed: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+        )
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update().get(pk=customer.pk)
+        if "currency" in fields:
+            currency = check_currency(fields["currency"])
+            fields["currency"] = currency
+            if currency != customer.currency and (
+                CustomerPayment.objects.filter(customer=customer).exists()
+                or any(
+                    model.objects.filter(customer=customer).exists()
+                    for model in (Invoice, Quote, RetainerInvoice, CreditNote, SalesOrder)
+                )
+            ):
+                raise ValidationError(
+                    {
+                        "currency": _(
+                            "This customer already has documents in %(currency)s; the currency cannot change."
+                        )
+                        % {"currency": customer.currency}
+                    }
+                )
+        for name, value in fields.items():
+            setattr(customer, name, value.strip() if name == "display_name" else value)
+        customer.full_clean()
+        customer.save()
+        audit_record(
+            organization=customer.organization, action="customer.updated", target=customer, actor_user=actor
+        )
+    return customer
+
+
+def contact_person_delete(*, contact: ContactPerson, actor=None) -> None:
+    """Remove a contact person; if it was the primary contact, the next contact becomes primary."""
+    with transaction.atomic():
+        Customer.objects.select_for_update().filter(pk=contact.customer_id).first()
+        contact = ContactPerson.objects.select_for_update().get(pk=contact.pk)
+        customer = contact.customer
+        was_primary = contact.is_primary
+        audit_record(
+            organization=contact.organization,
+            action="contact.deleted",
+            target=contact,
+            actor_user=actor,
+            customer=customer,
+            data={"email": contact.email},
+        )
+        contact.delete()
+        if was_primary:
+            successor = ContactPerson.objects.filter(customer=customer).order_by("created_at", "id").first()
+            if successor is not None:
+                successor.is_primary = True
+                successor.save(update_fields=["is_primary"])

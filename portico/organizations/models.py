@@ -22,7 +22,7 @@ class Organization(models.Model):
         max_length=50,
         unique=True,
         validators=[slug_validator],
-        help_text=_("The portal lives at /portal/<address>/."),
+        help_text=_("The last part of the portal’s web address, as in /portal/northwind/."),
     )
     base_currency = models.CharField(_("base currency"), max_length=3, default="USD")
     timezone = models.CharField(_("time zone"), max_length=64, default="UTC")

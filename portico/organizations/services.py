@@ -64,3 +64,78 @@ def number_next(*, organization: Organization, kind: str) -> str:
         series.next_number = number + 1
         series.save(update_fields=["next_number"])
     return f"{series.prefix}{number:0{series.padding}d}"
+
+
+#: Organization settings staff may change in the back office.
+ORGANIZATION_SETTINGS_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "website",
+    "address",
+    "tax_id",
+    "base_currency",
+    "timezone",
+    "locale",
+    "default_tax",
+    "payment_terms_days",
+    "portal_enabled",
+    "portal_show_sales_orders",
+    "portal_show_projects",
+    "portal_allow_reviews",
+    "portal_allow_forwarding",
+    "portal_banner",
+    "notify_quote_decision",
+    "notify_comment",
+    "notify_payment",
+    "notify_first_view",
+    "notify_details_update",
+    "notify_timesheet_decision",
+)
+
+
+def organization_update(*, organization: Organization, actor=None, **fields) -> Organization:
+    """Change an organization's settings: contact details, currency, time zone, locale, defaults, portal."""
+    import zoneinfo
+
+    from babel import Locale, UnknownLocaleError
+
+    from portico.activity.services import audit_record
+
+    unknown = set(fields) - set(ORGANIZATION_SETTINGS_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("These settings cannot be changed here: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+        )
+    errors = {}
+    if "base_currency" in fields:
+        try:
+            fields["base_currency"] = check_currency(fields["base_currency"])
+        except ValidationError as exc:
+            errors["base_currency"] = exc.messages
+    if "timezone" in fields and fields["timezone"] not in zoneinfo.available_timezones():
+        errors["timezone"] = [_("“%(name)s” is not a known time zone.") % {"name": fields["timezone"]}]
+    if "locale" in fields:
+        try:
+            Locale.parse(fields["locale"])
+        except (UnknownLocaleError, ValueError, TypeError):
+            errors["locale"] = [_("“%(name)s” is not a known locale.") % {"name": fields["locale"]}]
+    tax = fields.get("default_tax")
+    if tax is not None and tax.organization_id != organization.pk:
+        errors["default_tax"] = [_("Choose one of your organization's taxes.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        organization = Organization.objects.select_for_update().get(pk=organization.pk)
+        for name, value in fields.items():
+            setattr(organization, name, value)
+        organization.full_clean()
+        organization.save()
+        audit_record(
+            organization=organization,
+            action="organization.updated",
+            target=organization,
+            actor_user=actor,
+            data={"fields": sorted(fields)},
+        )
+    return organization

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portico.activity.services import audit_record
-from portico.money import ZERO, parse_amount
+from portico.money import ZERO, parse_amount, round_money
 from portico.organizations.models import NumberSeries
 from portico.organizations.services import number_next
 from portico.sales.models import CreditNote, Invoice, RetainerInvoice
@@ -39,7 +39,10 @@ def payment_settle(payment: CustomerPayment) -> CustomerPayment:
     if unused < 0:
         raise ValidationError(
             _("The allocations (%(used)s) are more than the payment of %(amount)s.")
-            % {"used": used, "amount": payment.amount}
+            % {
+                "used": round_money(used, payment.currency),
+                "amount": round_money(payment.amount, payment.currency),
+            }
         )
     payment.unused_amount = unused
     payment.save(update_fields=["unused_amount"])
@@ -55,7 +58,7 @@ def _allocate(payment: CustomerPayment, allocations: Sequence[tuple[Payable, Dec
     if total > payment.unused_amount:
         raise ValidationError(
             _("The allocations add up to %(total)s, more than the %(unused)s available on this payment.")
-            % {"total": total, "unused": payment.unused_amount}
+            % {"total": total, "unused": round_money(payment.unused_amount, payment.currency)}
         )
     seen = set()
     for document, amount in sorted(parsed, key=lambda pair: (type(pair[0]).__name__, pair[0].pk)):
@@ -194,7 +197,7 @@ def payment_delete(*, payment: CustomerPayment, actor=None) -> None:
             action="payment.deleted",
             target=payment,
             actor_user=actor,
-            data={"number": payment.number, "amount": str(payment.amount)},
+            data={"number": payment.number, "amount": str(round_money(payment.amount, payment.currency))},
         )
         payment.delete()
 
@@ -228,7 +231,7 @@ def refund_create(
             raise ValidationError(
                 {
                     "amount": _("Only %(available)s is available to refund from %(number)s.")
-                    % {"available": available, "number": source.number}
+                    % {"available": round_money(available, source.currency), "number": source.number}
                 }
             )
         refund = Refund.objects.create(

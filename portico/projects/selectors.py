@@ -17,11 +17,14 @@ def customer_pending_approvals(*, customer) -> QuerySet[TimesheetApproval]:
 
 
 def tasks_with_hours(*, project: Project) -> QuerySet[Task]:
-    """The project's tasks, each annotated with logged, billed and unbilled billable hours."""
+    """The project's tasks, each annotated with hours logged (all of them), and billable hours billed and unbilled.
+
+    Non-billable time counts as logged but is neither billed nor waiting to be billed.
+    """
     billable = Q(time_entries__is_billable=True)
     zero = Value(Decimal("0"), output_field=_HOURS)
     return project.tasks.annotate(
-        logged_hours=Coalesce(Sum("time_entries__hours", filter=billable), zero, output_field=_HOURS),
+        logged_hours=Coalesce(Sum("time_entries__hours"), zero, output_field=_HOURS),
         billed_hours=Coalesce(
             Sum(
                 "time_entries__hours",

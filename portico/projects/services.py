@@ -98,8 +98,9 @@ def timesheet_approval_create(
     if period_end < period_start:
         raise ValidationError({"period_end": _("The period cannot end before it starts.")})
     with transaction.atomic():
+        # Lock only the entries: PostgreSQL cannot lock the nullable side of the join to their approval.
         entries = (
-            TimeEntry.objects.select_for_update()
+            TimeEntry.objects.select_for_update(of=("self",))
             .filter(
                 project=project,
                 date__gte=period_start,
@@ -174,3 +175,101 @@ def timesheet_approval_decide(
             data={"reason": reason},
         )
     return approval
+
+
+#: Project fields the back office may change after the project was created.
+PROJECT_EDITABLE_FIELDS = ("name", "description", "billing_method", "rate", "budget_hours", "status")
+
+
+def project_update(*, project: Project, actor=None, **fields) -> Project:
+    """Change a project's name, description, billing, budget or status (active or inactive)."""
+    unknown = set(fields) - set(PROJECT_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("These project fields cannot be changed: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+        )
+    with transaction.atomic():
+        project = Project.objects.select_for_update().select_related("customer").get(pk=project.pk)
+        if "rate" in fields:
+            fields["rate"] = parse_amount(fields["rate"], project.customer.currency, field="rate")
+        if "name" in fields:
+            fields["name"] = (fields["name"] or "").strip()
+        for name, value in fields.items():
+            setattr(project, name, value)
+        project.full_clean()
+        project.save()
+        audit_record(
+            organization=project.organization,
+            action="project.updated",
+            target=project,
+            actor_user=actor,
+            data={"fields": sorted(fields)},
+        )
+    return project
+
+
+def task_update(*, task: Task, **fields) -> Task:
+    """Change a task's name, description, hourly rate or billable flag."""
+    allowed = {"name", "description", "rate", "is_billable"}
+    if set(fields) - allowed:
+        raise ValidationError(_("Only a task's name, description, rate and billable flag can change."))
+    if "rate" in fields:
+        fields["rate"] = parse_amount(fields["rate"], task.project.customer.currency, field="rate")
+    if "name" in fields:
+        fields["name"] = (fields["name"] or "").strip()
+    for name, value in fields.items():
+        setattr(task, name, value)
+    task.full_clean()
+    task.save()
+    return task
+
+
+def _require_entry_open(entry: TimeEntry) -> None:
+    if entry.billing_status == TimeEntry.BillingStatus.BILLED:
+        raise ValidationError(_("This time entry was billed; it can no longer change."))
+    if entry.approval_id and entry.approval.status in (AS.PENDING, AS.APPROVED):
+        raise ValidationError(
+            _("This time entry is in timesheet %(number)s (%(status)s); it can no longer change.")
+            % {"number": entry.approval.number, "status": entry.approval.get_status_display().lower()}
+        )
+
+
+def time_entry_update(
+    *,
+    entry: TimeEntry,
+    task: Task,
+    date: datetime.date,
+    hours: Decimal | str,
+    user=None,
+    notes: str = "",
+    is_billable: bool = True,
+) -> TimeEntry:
+    """Correct an unbilled time entry that is not awaiting or past the customer's approval."""
+    hours = to_decimal(hours)
+    if hours <= 0 or hours > 24:
+        raise ValidationError({"hours": _("Hours must be more than 0 and at most 24.")})
+    if hours != hours.quantize(Decimal("0.01")):
+        raise ValidationError({"hours": _("Log hours to the hundredth at most (0.25 is a quarter hour).")})
+    with transaction.atomic():
+        entry = TimeEntry.objects.select_for_update(of=("self",)).select_related("approval").get(pk=entry.pk)
+        _require_entry_open(entry)
+        if task.organization_id != entry.organization_id:
+            raise ValidationError({"task": _("Choose a task of your organization.")})
+        entry.task = task
+        entry.project = task.project
+        entry.date = date
+        entry.hours = hours
+        entry.user = user
+        entry.notes = notes
+        entry.is_billable = is_billable
+        entry.full_clean()
+        entry.save()
+    return entry
+
+
+def time_entry_delete(*, entry: TimeEntry) -> None:
+    """Delete an unbilled time entry that is not awaiting or past the customer's approval."""
+    with transaction.atomic():
+        entry = TimeEntry.objects.select_for_update(of=("self",)).select_related("approval").get(pk=entry.pk)
+        _require_entry_open(entry)
+        entry.delete()

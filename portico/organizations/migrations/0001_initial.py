@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('portal_slug', models.CharField(help_text='The portal lives at /portal/<address>/.', max_length=50, unique=True, validators=[django.core.validators.RegexValidator('^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$', 'Use 1–50 lower-case letters, digits and hyphens, not starting or ending with a hyphen.')], verbose_name='portal address')),
+                ('portal_slug', models.CharField(help_text='The last part of the portal’s web address, as in /portal/northwind/.', max_length=50, unique=True, validators=[django.core.validators.RegexValidator('^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$', 'Use 1–50 lower-case letters, digits and hyphens, not starting or ending with a hyphen.')], verbose_name='portal address')),
                 ('base_currency', models.CharField(default='USD', max_length=3, verbose_name='base currency')),
                 ('timezone', models.CharField(default='UTC', max_length=64, verbose_name='time zone')),
                 ('locale', models.CharField(default='en_US', max_length=16, verbose_name='locale')),

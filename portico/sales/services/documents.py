@@ -273,10 +273,30 @@ def require_status(document: SalesDocument, allowed: Iterable[str], action: str)
     """Refuse an action the document's status does not allow, with a message a person can act on."""
     if document.status not in tuple(allowed):
         raise ValidationError(
-            _("A %(status)s %(kind)s cannot be %(action)s.")
+            _("This %(kind)s is %(status)s; it cannot be %(action)s.")
             % {
                 "status": document.get_status_display().lower(),
                 "kind": kind_of(document).label,
                 "action": action,
             }
         )
+
+
+def document_delete(*, document: SalesDocument, actor=None) -> None:
+    """Delete a draft document created by mistake; issued documents are kept (void them instead)."""
+    kind = kind_of(document)
+    with transaction.atomic():
+        document = lock(type(document), document.pk)
+        if not is_editable(document):
+            raise ValidationError(
+                _("This %(kind)s is %(status)s; only a draft can be deleted.")
+                % {"kind": kind.label, "status": document.get_status_display().lower()}
+            )
+        audit_record(
+            organization=document.organization,
+            action=f"{type(document)._meta.model_name}.deleted",
+            target=document,
+            actor_user=actor,
+            data={"number": document.number},
+        )
+        document.delete()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portico.activity.services import audit_record
-from portico.money import parse_amount
+from portico.money import parse_amount, round_money
 
 from ..models import CreditApplication, CreditNote, Invoice, RetainerApplication, RetainerInvoice
 from .balances import credit_note_settle, invoice_settle, retainer_settle
@@ -59,7 +59,8 @@ def invoice_void(*, invoice: Invoice, actor=None) -> Invoice:
     with transaction.atomic():
         lock_customer(invoice.customer_id)
         invoice = lock(Invoice, invoice.pk)
-        require_status(invoice, [IS.DRAFT, IS.SENT], _("voided"))
+        # Paid and partly paid invoices pass here, so the message below says what to undo first.
+        require_status(invoice, [IS.DRAFT, *Invoice.OPEN_STATUSES, IS.PAID], _("voided"))
         if (
             invoice.payment_allocations.exists()
             or invoice.credit_applications.exists()
@@ -97,7 +98,7 @@ def retainer_invoice_void(*, retainer: RetainerInvoice, actor=None) -> RetainerI
     with transaction.atomic():
         lock_customer(retainer.customer_id)
         retainer = lock(RetainerInvoice, retainer.pk)
-        require_status(retainer, [RS.DRAFT, RS.SENT], _("voided"))
+        require_status(retainer, [RS.DRAFT, *RetainerInvoice.OPEN_STATUSES, RS.PAID], _("voided"))
         if retainer.payment_allocations.exists():
             raise ValidationError(_("Remove the payments on this retainer invoice before voiding it."))
         retainer.status = RS.VOID
@@ -183,7 +184,11 @@ def check_payable(
     if amount > invoice.balance_due:
         raise ValidationError(
             _("%(amount)s is more than the %(balance)s due on %(number)s.")
-            % {"amount": amount, "balance": invoice.balance_due, "number": invoice.number}
+            % {
+                "amount": amount,
+                "balance": round_money(invoice.balance_due, currency),
+                "number": invoice.number,
+            }
         )
 
 
@@ -208,7 +213,10 @@ def credit_note_apply(
         if amount > credit_note.balance:
             raise ValidationError(
                 _("Credit note %(number)s has only %(balance)s left.")
-                % {"number": credit_note.number, "balance": credit_note.balance}
+                % {
+                    "number": credit_note.number,
+                    "balance": round_money(credit_note.balance, credit_note.currency),
+                }
             )
         application = CreditApplication.objects.create(
             organization=credit_note.organization,
@@ -247,7 +255,10 @@ def retainer_apply(
         if amount > retainer.retainer_available:
             raise ValidationError(
                 _("Retainer %(number)s has only %(available)s available.")
-                % {"number": retainer.number, "available": retainer.retainer_available}
+                % {
+                    "number": retainer.number,
+                    "available": round_money(retainer.retainer_available, retainer.currency),
+                }
             )
         application = RetainerApplication.objects.create(
             organization=retainer.organization,

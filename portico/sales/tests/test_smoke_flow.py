@@ -9,8 +9,12 @@ def test_payment_pays_two_invoices_and_leaves_excess_as_credit(customer_a):
     first = make_invoice(customer_a, "100.00")
     second = make_invoice(customer_a, "50.00", "25.50")
 
-    payment_record(customer=customer_a, amount="200.00", date=first.date,
-                   allocations=[(first, "100.00"), (second, "75.50")])
+    payment_record(
+        customer=customer_a,
+        amount="200.00",
+        date=first.date,
+        allocations=[(first, "100.00"), (second, "75.50")],
+    )
 
     first.refresh_from_db()
     second.refresh_from_db()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import OutputWrapper
 from django.core.management.color import Style
+from django.urls import NoReverseMatch, reverse
 
 from portico.accounts.models import User
 from portico.demo.builder import CONTACT_EMAIL, CONTACT_PASSWORD, DEMO_SLUG, STAFF_EMAIL, STAFF_PASSWORD
@@ -28,7 +29,12 @@ def write_logins(stdout: OutputWrapper, style: Style, *, base_url: str = DEFAULT
     stdout.write(f"  Back office:      {base_url}/office/")
     stdout.write(f"  Staff login:      {STAFF_EMAIL}  password: {_password(STAFF_EMAIL, STAFF_PASSWORD)}")
     stdout.write("")
-    stdout.write(f"  Customer portal:  {base_url}/portal/{DEMO_SLUG}/")
+    try:
+        portal = reverse("portal:home", kwargs={"slug": DEMO_SLUG})
+    except NoReverseMatch:
+        portal = None  # the customer portal is not installed in this build
+    if portal:
+        stdout.write(f"  Customer portal:  {base_url}{portal}")
     stdout.write(
         f"  Demo contact's portal login (Maya Chen, Blue Harbor Coffee):  {CONTACT_EMAIL}  "
         f"password: {_password(CONTACT_EMAIL, CONTACT_PASSWORD)}"

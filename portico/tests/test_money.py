@@ -1,0 +1,202 @@
+"""The money module: rounding per currency, line and document totals, parsing and formatting."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from portico.money import (
+    check_currency,
+    document_totals,
+    format_money,
+    is_rounded,
+    line_amounts,
+    minor_unit,
+    money_sum,
+    parse_amount,
+    round_money,
+    to_decimal,
+)
+
+
+@pytest.mark.parametrize(("currency", "places"), [("USD", 2), ("EUR", 2), ("JPY", 0), ("BHD", 3), ("usd", 2)])
+def test_minor_unit_follows_iso_4217(currency, places):
+    assert minor_unit(currency) == places
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "expected"),
+    [
+        ("0.005", "USD", "0.01"),
+        ("0.004999", "USD", "0.00"),
+        ("2.675", "USD", "2.68"),  # a float would make this 2.67
+        ("-0.005", "USD", "-0.01"),  # half away from zero
+        ("0.5", "JPY", "1"),
+        ("1.49", "JPY", "1"),
+        ("1234.5", "JPY", "1235"),
+        ("0.0005", "BHD", "0.001"),
+        ("1.2344", "BHD", "1.234"),
+        ("7", "BHD", "7.000"),
+    ],
+)
+def test_amounts_round_half_up_to_the_currencys_minor_unit(amount, currency, expected):
+    rounded = round_money(amount, currency)
+    assert rounded == Decimal(expected)
+    assert str(rounded) == expected  # the exponent is the currency's, too
+
+
+def test_floats_are_refused_everywhere_money_enters():
+    with pytest.raises(TypeError, match="never a float"):
+        to_decimal(0.1)
+    with pytest.raises(TypeError):
+        round_money(0.1, "USD")
+    with pytest.raises(TypeError):
+        parse_amount(10.5, "USD")
+    with pytest.raises(TypeError):
+        line_amounts(quantity=1.5, rate=Decimal("1"), currency="USD")
+
+
+def test_text_that_is_not_a_number_is_refused():
+    with pytest.raises(ValidationError) as exc:
+        to_decimal("ten dollars")
+    assert exc.value.messages == ["“ten dollars” is not a number."]
+    with pytest.raises(ValidationError):
+        to_decimal("NaN")
+    with pytest.raises(ValidationError):
+        to_decimal("Infinity")
+
+
+def test_unknown_currency_is_refused():
+    with pytest.raises(ValidationError) as exc:
+        round_money("1.00", "XYZ")
+    assert exc.value.messages == ["“XYZ” is not a known currency code."]
+    with pytest.raises(ValidationError):
+        check_currency("")
+    assert check_currency(" eur ") == "EUR"
+
+
+def test_line_amount_applies_discount_then_tax_each_rounded():
+    # 3 × 19.99 = 59.97; 15 % off = 8.9955 → 9.00; net 50.97; 7.25 % tax = 3.695325 → 3.70
+    line = line_amounts(
+        quantity=Decimal("3"),
+        rate=Decimal("19.99"),
+        currency="USD",
+        discount_percent=Decimal("15"),
+        tax_percent=Decimal("7.25"),
+    )
+    assert line.gross == Decimal("59.97")
+    assert line.discount == Decimal("9.00")
+    assert line.net == Decimal("50.97")
+    assert line.tax == Decimal("3.70")
+    assert line.total == Decimal("54.67")
+
+
+def test_line_amount_in_yen_and_dinar_rounds_to_their_units():
+    yen = line_amounts(
+        quantity=Decimal("1.5"), rate=Decimal("333"), currency="JPY", tax_percent=Decimal("10")
+    )
+    assert (yen.gross, yen.tax, yen.total) == (Decimal("500"), Decimal("50"), Decimal("550"))
+    dinar = line_amounts(
+        quantity=Decimal("1"), rate=Decimal("10.0005"), currency="BHD", tax_percent=Decimal("10")
+    )
+    assert (dinar.gross, dinar.tax, dinar.total) == (Decimal("10.001"), Decimal("1.000"), Decimal("11.001"))
+
+
+@pytest.mark.parametrize(
+    ("field", "kwargs", "message"),
+    [
+        ("quantity", {"quantity": Decimal("-1")}, "Quantity cannot be negative."),
+        ("rate", {"rate": Decimal("-0.01")}, "Rate cannot be negative."),
+        (
+            "discount_percent",
+            {"discount_percent": Decimal("100.01")},
+            "Discount must be between 0 and 100 %.",
+        ),
+        ("discount_percent", {"discount_percent": Decimal("-1")}, "Discount must be between 0 and 100 %."),
+        ("tax_percent", {"tax_percent": Decimal("-5")}, "Tax rate cannot be negative."),
+    ],
+)
+def test_line_with_negative_or_out_of_range_inputs_is_refused(field, kwargs, message):
+    arguments = {"quantity": Decimal("1"), "rate": Decimal("10"), "currency": "USD", **kwargs}
+    with pytest.raises(ValidationError) as exc:
+        line_amounts(**arguments)
+    assert exc.value.message_dict == {field: [message]}
+
+
+def test_document_total_is_the_sum_of_rounded_line_totals():
+    # Each line's tax is 0.333… → 0.33; taxing the subtotal instead would give 1.00, not 0.99.
+    computed = [
+        (line_amounts(quantity=1, rate=Decimal("1.11"), currency="USD", tax_percent=Decimal("30")), "T", 30)
+        for _ in range(3)
+    ]
+    totals = document_totals(computed, "USD")
+    assert totals.subtotal == Decimal("3.33")
+    assert totals.tax_total == Decimal("0.99")
+    assert totals.total == sum(line.total for line, _name, _rate in computed) == Decimal("4.32")
+    assert totals.taxes == (("T", Decimal("30"), Decimal("0.99")),)
+
+
+def test_document_totals_group_taxes_by_name_and_rate_and_report_discounts():
+    vat = line_amounts(
+        quantity=2, rate=Decimal("50"), currency="EUR", discount_percent=10, tax_percent=Decimal("20")
+    )
+    reduced = line_amounts(quantity=1, rate=Decimal("10"), currency="EUR", tax_percent=Decimal("5.5"))
+    untaxed = line_amounts(quantity=1, rate=Decimal("3"), currency="EUR")
+    totals = document_totals(
+        [(vat, "VAT", Decimal("20")), (reduced, "VAT", Decimal("5.5")), (untaxed, "", Decimal("0"))], "EUR"
+    )
+    assert totals.discount_total == Decimal("10.00")
+    assert totals.subtotal == Decimal("103.00")
+    assert totals.tax_total == Decimal("18.55")
+    assert totals.total == Decimal("121.55")
+    assert totals.taxes == (
+        ("VAT", Decimal("5.5"), Decimal("0.55")),
+        ("VAT", Decimal("20"), Decimal("18.00")),
+    )
+
+
+def test_money_sum_is_exact_where_floats_are_not():
+    assert money_sum([Decimal("0.1"), Decimal("0.2")], "USD") == Decimal("0.30")
+    assert money_sum([Decimal("0.01")] * 10_000, "USD") == Decimal("100.00")
+    assert sum([0.01] * 10_000) != 100  # why money is never a float
+
+
+def test_parse_amount_accepts_a_rounded_positive_amount():
+    assert parse_amount("1,234.5".replace(",", ""), "USD") == Decimal("1234.50")
+    assert parse_amount(" 12 ", "JPY") == Decimal("12")
+    assert parse_amount("0.125", "BHD") == Decimal("0.125")
+    assert is_rounded(Decimal("1.10"), "USD")
+    assert not is_rounded(Decimal("1.105"), "USD")
+
+
+@pytest.mark.parametrize(
+    ("value", "currency", "message"),
+    [
+        ("1.005", "USD", "USD amounts have at most 2 decimal places."),
+        ("100.5", "JPY", "JPY amounts have at most 0 decimal places."),
+        ("1.0001", "BHD", "BHD amounts have at most 3 decimal places."),
+        ("-1", "USD", "The amount cannot be negative."),
+        ("900000000000000.01", "USD", "Enter an amount of at most 900,000,000,000,000."),
+    ],
+)
+def test_parse_amount_refuses_too_many_places_and_negatives(value, currency, message):
+    with pytest.raises(ValidationError) as exc:
+        parse_amount(value, currency, field="amount")
+    assert exc.value.message_dict == {"amount": [message]}
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "locale", "expected"),
+    [
+        ("1234.5", "USD", "en_US", "$1,234.50"),
+        ("1234.5", "EUR", "de_DE", "1.234,50\xa0€"),
+        ("1234.5", "EUR", "fr_FR", "1\u202f234,50\xa0€"),
+        ("1234.5", "JPY", "ja_JP", "￥1,235"),
+        ("1234.5678", "BHD", "en_US", "BHD1,234.568"),
+        ("0.005", "USD", "en_US", "$0.01"),
+    ],
+)
+def test_format_money_writes_amounts_the_locales_way(amount, currency, locale, expected):
+    assert format_money(Decimal(amount), currency, locale) == expected
