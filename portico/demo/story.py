@@ -19,6 +19,7 @@ from portico.payments.models import PaymentMode
 from portico.payments.services import refund_create
 from portico.projects.services import (
     project_create,
+    project_invoice_time,
     task_create,
     time_entry_log,
     timesheet_approval_create,
@@ -321,6 +322,18 @@ def blue_harbor_project(s: _Story) -> None:
         approval = timesheet_approval_decide(approval=s.docs["bh_timesheet_1"], approve=True, contact=maya)
         s.stamp(approval, decided_at=s.moment(day, 15))
         s.notify(day, N.TIMESHEET_DECIDED, f"Maya Chen approved timesheet {approval.number}.", approval)
+
+    @s.on(32)
+    def approved_time_invoiced(day):
+        approval = s.docs["bh_timesheet_1"]
+        invoice = project_invoice_time(
+            project=s.docs["bh_project"], date=day, up_to=approval.period_end, actor=s.staff
+        )
+        s.docs["bh_time_invoice"] = s.issue(invoice, day)
+
+    @s.on(12)
+    def time_invoice_paid(day):
+        s.pay(maya.customer, day, [(s.docs["bh_time_invoice"], None)], reference="Transfer 20417")
 
     @s.on(20)
     def project_note(day):

@@ -148,6 +148,15 @@ class TimeEntry(models.Model):
     approval = models.ForeignKey(
         TimesheetApproval, null=True, blank=True, on_delete=models.SET_NULL, related_name="entries"
     )
+    invoice = models.ForeignKey(
+        "sales.Invoice",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="time_entries",
+        editable=False,
+        help_text=_("The invoice this time was billed on."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

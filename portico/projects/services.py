@@ -273,3 +273,78 @@ def time_entry_delete(*, entry: TimeEntry) -> None:
         entry = TimeEntry.objects.select_for_update(of=("self",)).select_related("approval").get(pk=entry.pk)
         _require_entry_open(entry)
         entry.delete()
+
+
+def _billable_entries(project: Project):
+    """Unbilled billable time the customer has not been asked to approve, or has approved."""
+    return (
+        TimeEntry.objects.filter(
+            project=project, is_billable=True, billing_status=TimeEntry.BillingStatus.UNBILLED
+        )
+        .filter(Q(approval__isnull=True) | Q(approval__status=AS.APPROVED))
+        .select_related("task")
+    )
+
+
+def project_invoice_time(
+    *, project: Project, date: datetime.date | None = None, up_to: datetime.date | None = None, actor=None
+):
+    """Bill a project's unbilled time on a new draft invoice, one line per task, and mark the time billed.
+
+    Time waiting for the customer's approval (draft, pending or rejected approvals) is left for later.
+    Hours are priced at the project's rate, or at each task's rate for projects billed by task hours.
+    With ``up_to``, only time logged on or before that day is billed. Voiding the invoice makes the time
+    unbilled again.
+    """
+    from portico.sales.services.documents import LineInput, lock_customer
+    from portico.sales.services.invoices import invoice_create
+
+    if project.billing_method == Project.BillingMethod.FIXED:
+        raise ValidationError(
+            _("A fixed-cost project is billed for its agreed amount: create an invoice for it directly.")
+        )
+    with transaction.atomic():
+        lock_customer(project.customer_id)
+        entries = _billable_entries(project).select_for_update(of=("self",)).order_by("task__name", "date")
+        if up_to is not None:
+            entries = entries.filter(date__lte=up_to)
+        entries = list(entries)
+        if not entries:
+            raise ValidationError(_("This project has no unbilled time to invoice."))
+        hours_by_task: dict[Task, Decimal] = {}
+        for entry in entries:
+            hours_by_task[entry.task] = hours_by_task.get(entry.task, ZERO) + entry.hours
+        by_task = project.billing_method == Project.BillingMethod.TASK_HOURS
+        lines = [
+            LineInput(
+                description=_("%(project)s: %(task)s") % {"project": project.name, "task": task.name},
+                quantity=task_hours,
+                rate=task.rate if by_task else project.rate,
+            )
+            for task, task_hours in hours_by_task.items()
+        ]
+        invoice = invoice_create(
+            customer=project.customer,
+            date=date or timezone.localdate(),
+            lines=lines,
+            reference=project.number,
+            actor=actor,
+        )
+        TimeEntry.objects.filter(pk__in=[e.pk for e in entries]).update(
+            billing_status=TimeEntry.BillingStatus.BILLED, invoice=invoice
+        )
+        audit_record(
+            organization=project.organization,
+            action="project.invoiced",
+            target=project,
+            actor_user=actor,
+            data={"invoice": invoice.number, "entries": len(entries)},
+        )
+    return invoice
+
+
+def time_entries_unbill(*, invoice) -> int:
+    """Make the time billed on an invoice unbilled again (when the invoice is voided); returns how many."""
+    return TimeEntry.objects.filter(invoice=invoice).update(
+        billing_status=TimeEntry.BillingStatus.UNBILLED, invoice=None
+    )

@@ -268,3 +268,15 @@ def _snapshot(org, last_pk):
         .order_by("number")
         .values_list("number", "date", "status", "total", "balance_due", "customer__display_name")
     )
+
+
+def test_approved_time_is_billed_and_the_rest_waits(org):
+    approved = TimesheetApproval.objects.get(organization=org, status=TimesheetApproval.Status.APPROVED)
+    billed = TimeEntry.objects.filter(organization=org, billing_status=TimeEntry.BillingStatus.BILLED)
+    assert set(billed.values_list("pk", flat=True)) == set(
+        approved.entries.filter(is_billable=True).values_list("pk", flat=True)
+    )
+    invoice = billed.first().invoice
+    assert invoice.status == Invoice.Status.PAID
+    pending = TimesheetApproval.objects.get(organization=org, status=TimesheetApproval.Status.PENDING)
+    assert not pending.entries.filter(billing_status=TimeEntry.BillingStatus.BILLED).exists()

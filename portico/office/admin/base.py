@@ -111,6 +111,11 @@ def money_column(field: str, label: str, locale: str, *, currency_attr: str = "c
 class OrgScopedMixin:
     """Scopes every related-object choice (dropdowns, autocomplete, inlines) to the request's organization."""
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")  # "example.com" means https://example.com
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_field_queryset(self, db, db_field, request):
         queryset = super().get_field_queryset(db, db_field, request)
         if queryset is None:

@@ -19,6 +19,7 @@ from portico.projects.selectors import tasks_with_hours
 from portico.projects.services import (
     PROJECT_EDITABLE_FIELDS,
     project_create,
+    project_invoice_time,
     project_update,
     task_create,
     task_update,
@@ -70,6 +71,15 @@ class ProjectAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
     search_fields = ("number", "name", "customer__display_name")
     autocomplete_fields = ("customer",)
     ordering = ("name",)
+    status_actions = (
+        StatusAction(
+            "invoice-time",
+            gettext_lazy("Invoice unbilled time"),
+            lambda r, p, d: project_invoice_time(project=p, actor=r.user),
+            lambda p: p.billing_method != Project.BillingMethod.FIXED,
+            success=gettext_lazy("The unbilled time of %(number)s is on a new draft invoice."),
+        ),
+    )
 
     def has_delete_permission(self, request, obj=None):
         return False  # a project is made inactive, never deleted: its time and approvals refer to it

@@ -8,11 +8,13 @@ from decimal import Decimal
 from portico.projects.models import Project, Task, TimeEntry, TimesheetApproval
 from portico.projects.services import (
     project_create,
+    project_invoice_time,
     task_create,
     time_entry_log,
     timesheet_approval_create,
     timesheet_approval_send,
 )
+from portico.sales.models import Invoice
 from portico.testing import db_state, today
 
 from .conftest import action_url, admin_url, assert_refused, formset_data, messages_of
@@ -88,9 +90,9 @@ def test_staff_edits_a_project_and_its_tasks(staff_client, customer_a):
 def test_project_page_shows_logged_billed_and_unbilled_hours(staff_client, customer_a, staff):
     project = project_create(customer=customer_a, name="Website")
     task = task_create(project=project, name="Design", rate="50")
+    time_entry_log(task=task, date=today(), hours="1.50", user=staff)
+    project_invoice_time(project=project)
     time_entry_log(task=task, date=today(), hours="2.25", user=staff)
-    billed = time_entry_log(task=task, date=today(), hours="1.50", user=staff)
-    TimeEntry.objects.filter(pk=billed.pk).update(billing_status=TimeEntry.BillingStatus.BILLED)
 
     html = staff_client.get(admin_url(project)).content.decode()
 
@@ -235,3 +237,27 @@ def test_task_choices_are_the_organizations_own(staff_client, customer_a, other_
 
     assert "Own task" in html and "Foreign task" not in html
     assert Task.objects.count() == 2
+
+
+def test_staff_invoice_a_projects_unbilled_time_from_its_page(staff_client, customer_a, staff):
+    project = project_create(customer=customer_a, name="Website", rate="80")
+    task = task_create(project=project, name="Design")
+    time_entry_log(task=task, date=today(), hours="2.5", user=staff)
+
+    response = staff_client.post(action_url(project, "invoice-time"))
+
+    invoice = Invoice.objects.get(customer=customer_a)
+    assert response.status_code == 302
+    assert response.url == admin_url(invoice)
+    assert (invoice.status, invoice.total) == (Invoice.Status.DRAFT, Decimal("200.00"))
+    assert TimeEntry.objects.get(project=project).billing_status == TimeEntry.BillingStatus.BILLED
+
+
+def test_invoicing_a_project_without_unbilled_time_is_refused(staff_client, customer_a):
+    project = project_create(customer=customer_a, name="Website", rate="80")
+    before = db_state()
+
+    response = staff_client.post(action_url(project, "invoice-time"), follow=True)
+
+    assert "This project has no unbilled time to invoice." in messages_of(response)
+    assert db_state() == before

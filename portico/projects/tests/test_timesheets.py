@@ -13,6 +13,7 @@ from portico.projects.models import Project, TimeEntry, TimesheetApproval
 from portico.projects.selectors import customer_pending_approvals, tasks_with_hours
 from portico.projects.services import (
     project_create,
+    project_invoice_time,
     task_create,
     time_entry_log,
     timesheet_approval_create,
@@ -90,14 +91,13 @@ def test_impossible_hours_are_refused(design, hours, message):
 
 
 def test_tasks_show_logged_billed_and_unbilled_hours(project, design, meetings):
+    time_entry_log(task=design, date=today(), hours="3")
+    project_invoice_time(project=project)  # bills those 3 hours
     time_entry_log(task=design, date=today(), hours="2")
     time_entry_log(task=design, date=today(), hours="1.25")
-    billed = time_entry_log(task=design, date=today(), hours="3")
     time_entry_log(task=design, date=today(), hours="5", is_billable=False)
     time_entry_log(task=meetings, date=today(), hours="1")
     task_create(project=project, name="Idle")
-    # Invoicing time is not built yet; mark the entry billed the way it will.
-    TimeEntry.objects.filter(pk=billed.pk).update(billing_status=TimeEntry.BillingStatus.BILLED)
 
     hours = {
         t.name: (t.logged_hours, t.billed_hours, t.unbilled_hours) for t in tasks_with_hours(project=project)

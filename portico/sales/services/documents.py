@@ -299,4 +299,8 @@ def document_delete(*, document: SalesDocument, actor=None) -> None:
             actor_user=actor,
             data={"number": document.number},
         )
+        if isinstance(document, Invoice):
+            from portico.projects.services import time_entries_unbill
+
+            time_entries_unbill(invoice=document)
         document.delete()

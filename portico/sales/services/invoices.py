@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from portico.activity.services import audit_record
 from portico.money import parse_amount, round_money
+from portico.projects.services import time_entries_unbill
 
 from ..models import CreditApplication, CreditNote, Invoice, RetainerApplication, RetainerInvoice
 from .balances import credit_note_settle, invoice_settle, retainer_settle
@@ -73,6 +74,7 @@ def invoice_void(*, invoice: Invoice, actor=None) -> Invoice:
         invoice.voided_at = timezone.now()
         invoice.balance_due = Decimal(0)
         invoice.save()
+        time_entries_unbill(invoice=invoice)
         audit_record(
             organization=invoice.organization, action="invoice.voided", target=invoice, actor_user=actor
         )

@@ -7,6 +7,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from portico.activity.services import audit_record
@@ -90,6 +91,15 @@ def _decide(quote: Quote, *, accepted: bool, reason: str, actor, actor_contact) 
     return locked
 
 
+def _refuse_if_expired(quote: Quote) -> None:
+    """A sent quote past its expiry date is no longer an offer: revise it before converting it."""
+    if quote.status == S.SENT and quote_is_expired(quote):
+        raise ValidationError(
+            _("This quote expired on %(date)s; revise it and send it again first.")
+            % {"date": date_format(quote.expiry_date)}
+        )
+
+
 def quote_accept(*, quote: Quote, actor=None, actor_contact=None) -> Quote:
     """Accept a sent quote that has not expired (by staff on the customer's word, or by a contact).
 
@@ -129,7 +139,8 @@ def quote_revise(*, quote: Quote, actor=None) -> Quote:
     """Reopen a declined or expired quote as a new draft version, to edit it and send it again."""
     with transaction.atomic():
         quote = lock(Quote, quote.pk)
-        require_status(quote, [S.DECLINED, S.EXPIRED], _("revised"))
+        if not quote_is_expired(quote):  # a sent quote past its expiry date may be revised too
+            require_status(quote, [S.DECLINED, S.EXPIRED], _("revised"))
         quote.status = S.DRAFT
         quote.version += 1
         quote.decided_at = None
@@ -153,6 +164,7 @@ def quote_convert_to_invoice(*, quote: Quote, date: datetime.date | None = None,
     with transaction.atomic():
         quote = lock(Quote, quote.pk)
         require_status(quote, [S.SENT, S.ACCEPTED], _("converted to an invoice"))
+        _refuse_if_expired(quote)
         invoice = invoice_create(
             customer=quote.customer,
             date=date or timezone.localdate(),
@@ -184,6 +196,7 @@ def quote_convert_to_sales_order(
     with transaction.atomic():
         quote = lock(Quote, quote.pk)
         require_status(quote, [S.SENT, S.ACCEPTED], _("converted to a sales order"))
+        _refuse_if_expired(quote)
         if quote.sales_order_id:
             raise ValidationError(_("This quote already has a sales order."))
         order = sales_order_create(

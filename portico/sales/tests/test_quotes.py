@@ -263,3 +263,21 @@ def test_quotes_past_their_expiry_date_expire_in_their_organization_only(custome
     }
     assert audit_actions(due)[-1] == "quote.expired"
     assert quotes_expire_due(organization=customer_a.organization) == 0
+
+
+@pytest.mark.parametrize("convert", [quote_convert_to_invoice, quote_convert_to_sales_order])
+def test_a_sent_quote_past_its_expiry_date_cannot_be_converted(customer_a, convert):
+    quote = _past_expiry(make_quote(customer_a, "100.00", expiry_date=today()))
+    before = db_state(quote)
+    with pytest.raises(ValidationError) as exc:
+        convert(quote=quote)
+    assert "expired" in exc.value.messages[0]
+    assert "revise it" in exc.value.messages[0]
+    assert db_state(quote) == before
+
+
+def test_a_sent_quote_past_its_expiry_date_can_be_revised(customer_a):
+    quote = _past_expiry(make_quote(customer_a, "100.00", expiry_date=today()))
+    quote_revise(quote=quote)
+    quote.refresh_from_db()
+    assert (quote.status, quote.version) == (Quote.Status.DRAFT, 2)
