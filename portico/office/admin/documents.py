@@ -91,6 +91,9 @@ class LineInline(OrgScopedInline):
         # Plain selects on a line: the add/edit buttons of related items would crowd every row.
         if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
             formfield.widget = formfield.widget.widget
+        if db_field.name == "tax" and formfield is not None:
+            # New lines start with the organization's default tax; staff pick another or none.
+            formfield.initial = request_organization(request).default_tax_id
         return formfield
 
     def get_extra(self, request, obj=None, **kwargs):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.urls import reverse
+
 from portico.customers.models import Customer
 from portico.projects.services import project_create
 from portico.sales.models import Invoice, Quote, RetainerInvoice
@@ -112,3 +114,14 @@ def test_a_line_with_an_item_and_no_rate_takes_the_items_price(staff_client, org
 
     invoice = Invoice.objects.get()
     assert (invoice.lines.get().rate, invoice.total) == (Decimal("75.00"), Decimal("150.00"))
+
+
+def test_new_lines_start_with_the_organizations_default_tax(staff_client, org, tax):
+    org.default_tax = tax
+    org.save(update_fields=["default_tax"])
+
+    response = staff_client.get(reverse("office:sales_invoice_add"))
+
+    tax_select = response.context["inline_admin_formsets"][0].formset.forms[0]["tax"]
+    assert tax_select.value() == tax.pk
+    assert f'<option value="{tax.pk}" selected>' in str(tax_select)
