@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +25,12 @@ class Customer(models.Model):
     billing_address = models.TextField(_("billing address"), blank=True)
     shipping_address = models.TextField(_("shipping address"), blank=True)
     tax_id = models.CharField(_("tax registration number"), max_length=60, blank=True)
-    payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
+    payment_terms_days = models.PositiveSmallIntegerField(
+        _("payment terms (days)"),
+        default=30,
+        validators=[MaxValueValidator(3650)],
+        help_text=_("Days from the invoice date to its due date; at most 3,650 (ten years)."),
+    )
     allow_ach = models.BooleanField(
         _("allow this customer to pay via their bank account"),
         default=False,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -40,7 +40,12 @@ class Organization(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    payment_terms_days = models.PositiveSmallIntegerField(_("default payment terms (days)"), default=30)
+    payment_terms_days = models.PositiveSmallIntegerField(
+        _("default payment terms (days)"),
+        default=30,
+        validators=[MaxValueValidator(3650)],
+        help_text=_("Days from the invoice date to its due date; at most 3,650 (ten years)."),
+    )
 
     # Portal preferences.
     portal_enabled = models.BooleanField(_("customer portal enabled"), default=True)

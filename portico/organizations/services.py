@@ -94,6 +94,16 @@ ORGANIZATION_SETTINGS_FIELDS = (
 )
 
 
+def _has_transactions(organization: Organization) -> bool:
+    from portico.payments.models import CustomerPayment
+    from portico.sales.models import CreditNote, Invoice, Quote, RetainerInvoice, SalesOrder
+
+    return any(
+        model.objects.filter(organization=organization).exists()
+        for model in (Invoice, Quote, RetainerInvoice, CreditNote, SalesOrder, CustomerPayment)
+    )
+
+
 def organization_update(*, organization: Organization, actor=None, **fields) -> Organization:
     """Change an organization's settings: contact details, currency, time zone, locale, defaults, portal."""
     import zoneinfo
@@ -113,6 +123,15 @@ def organization_update(*, organization: Organization, actor=None, **fields) -> 
             fields["base_currency"] = check_currency(fields["base_currency"])
         except ValidationError as exc:
             errors["base_currency"] = exc.messages
+        else:
+            if fields["base_currency"] != organization.base_currency and _has_transactions(organization):
+                errors["base_currency"] = [
+                    _(
+                        "The base currency cannot change once invoices, quotes or payments exist: item prices "
+                        "and reports are kept in %(currency)s."
+                    )
+                    % {"currency": organization.base_currency}
+                ]
     if "timezone" in fields and fields["timezone"] not in zoneinfo.available_timezones():
         errors["timezone"] = [_("“%(name)s” is not a known time zone.") % {"name": fields["timezone"]}]
     if "locale" in fields:
