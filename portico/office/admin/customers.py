@@ -46,6 +46,13 @@ class ContactPersonInline(OrgScopedInline):
     extra = 1
 
 
+def status_label(document, today) -> str:
+    """The status a person should see: an open invoice past its due date reads "Overdue"."""
+    if isinstance(document, Invoice):
+        return Invoice.Status(document.display_status(today)).label
+    return document.get_status_display()
+
+
 @admin.register(Customer, site=office_site)
 class CustomerAdmin(StatusActionsMixin, OrgScopedAdmin):
     form = CustomerForm
@@ -126,6 +133,7 @@ class CustomerAdmin(StatusActionsMixin, OrgScopedAdmin):
             [cell(_("Timesheets awaiting approval")), cell(balances.pending_approvals)],
         ]
         recent = []
+        today = organization_today(request)
         for label, model in (
             (_("Invoice"), Invoice),
             (_("Quote"), Quote),
@@ -139,7 +147,7 @@ class CustomerAdmin(StatusActionsMixin, OrgScopedAdmin):
                         cell(label),
                         link(document),
                         cell(document.date),
-                        cell(document.get_status_display()),
+                        cell(status_label(document, today)),
                         cell(format_money(document.total, document.currency, locale)),
                     ]
                 )

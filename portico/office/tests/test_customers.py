@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from portico.activity.models import AuditEvent
@@ -165,3 +166,15 @@ def test_customer_page_shows_the_account_figures_and_recent_documents(staff_clie
     assert "INV-00001" in html and "QT-00001" in html and "PAY-00001" in html
     assert "Open quotes" in html
     assert invoice.balance_due == Decimal("500.00")  # the page changed nothing
+
+
+def test_customer_page_shows_an_overdue_invoice_as_overdue(staff_client, customer_a):
+
+    past = today() - datetime.timedelta(days=40)
+    make_invoice(customer_a, "80.00", date=past, due_date=past + datetime.timedelta(days=10))
+
+    html = staff_client.get(admin_url(customer_a)).content.decode()
+
+    recent = html[html.index("Recent documents") :]
+    assert "Overdue" in recent
+    assert ">Sent<" not in recent
