@@ -1,16 +1,28 @@
-"""The activity trail: comments, the notification feed, and the audit log (all read-only here)."""
+"""The activity trail: comments (staff correct or delete their own kind), the notification feed, reviews, "Viewed"
+markers and the audit log (read-only)."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from portico.activity.models import AuditEvent, Comment, Notification
-from portico.activity.services import notification_mark_read
+from portico.activity.models import AuditEvent, Comment, Notification, Review, ViewEvent
+from portico.activity.services import comment_delete, comment_update, notification_mark_read
+from portico.office.forms import OfficeModelForm
 from portico.office.site import office_site
 
-from .base import OrgScopedAdmin, StatusAction, StatusActionsMixin, admin_change_url, request_organization
+from .base import (
+    RETURN_TO_DOCUMENT,
+    TO_CHANGELIST,
+    OrgScopedAdmin,
+    StatusAction,
+    StatusActionsMixin,
+    admin_change_url,
+    adopt,
+    request_organization,
+)
 
 
 class ReadOnlyAdmin(OrgScopedAdmin):
@@ -31,24 +43,83 @@ def _target_link(obj):
     return admin_change_url(target)
 
 
-@admin.register(Comment, site=office_site)
-class CommentAdmin(ReadOnlyAdmin):
-    """Comments are added on a document's or project's page; here staff read them all."""
+def is_staff_comment(comment: Comment) -> bool:
+    """Staff comments can be corrected or deleted; what a customer's contact wrote stays as they wrote it."""
+    return comment.author_contact_id is None
 
+
+def _delete_comment(request, comment, data):
+    target = comment.target
+    comment_delete(comment=comment, actor=request.user)
+    return target if target is not None else TO_CHANGELIST
+
+
+@admin.register(Comment, site=office_site)
+class CommentAdmin(StatusActionsMixin, OrgScopedAdmin):
+    """Comments are added on a document's or project's page; here staff read them all and correct their own."""
+
+    form = OfficeModelForm
     list_display = ("created_at", "target_label", "customer", "author", "excerpt", "display_in_portal")
     list_filter = ("display_in_portal", "customer")
     list_select_related = ("customer", "author_user", "author_contact", "content_type")
     search_fields = ("body", "customer__display_name")
     ordering = ("-created_at", "-id")
     fields = ("created_at", "target_label", "customer", "author", "body", "display_in_portal")
-    readonly_fields = fields
+    editable_fields = ("body", "display_in_portal")
+    status_actions = (
+        StatusAction(
+            "delete",
+            gettext_lazy("Delete"),
+            _delete_comment,
+            is_staff_comment,
+            confirm=True,
+            destructive=True,
+            success=gettext_lazy("The comment was deleted."),
+            help_text=gettext_lazy("The comment disappears from the back office and from the portal."),
+        ),
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("target")
 
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or is_staff_comment(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deleted one at a time, from the comment's page, through the service
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and self.has_change_permission(request, obj):
+            return [name for name in self.fields if name not in self.editable_fields]
+        return self.fields
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in form.changed_data if name in self.editable_fields}
+        if fields:
+            # The service reads the comment afresh under its lock; ``obj`` only lends its id.
+            adopt(obj, comment_update(comment=obj, actor=request.user, **fields))
+
+    def response_change(self, request, obj):
+        if (
+            request.GET.get("return") == RETURN_TO_DOCUMENT
+            and obj.target is not None
+            and "_save" in request.POST
+        ):
+            self.message_user(request, _("The comment was saved."), messages.SUCCESS)
+            return HttpResponseRedirect(admin_change_url(obj.target) + "#comments")
+        return super().response_change(request, obj)
+
     @admin.display(description=gettext_lazy("on"))
     def target_label(self, obj):
-        return f"{obj.content_type.name} {obj.target}" if obj.target is not None else obj.content_type.name
+        return _target_label(obj)
 
     @admin.display(description=gettext_lazy("author"))
     def author(self, obj):
@@ -57,6 +128,13 @@ class CommentAdmin(ReadOnlyAdmin):
     @admin.display(description=gettext_lazy("comment"))
     def excerpt(self, obj):
         return obj.body[:80]
+
+    def extra_change_context(self, request, obj) -> dict:
+        if obj.target is not None:
+            return {
+                "office_links": [(_("Open %(name)s") % {"name": obj.target}, admin_change_url(obj.target))]
+            }
+        return {}
 
 
 @admin.action(description=gettext_lazy("Mark as read"))
@@ -124,3 +202,63 @@ class AuditEventAdmin(ReadOnlyAdmin):
     @admin.display(description=gettext_lazy("by"))
     def actor(self, obj):
         return obj.actor_name
+
+
+def _target_label(obj) -> str:
+    return f"{obj.content_type.name} {obj.target}" if obj.target is not None else obj.content_type.name
+
+
+@admin.register(Review, site=office_site)
+class ReviewAdmin(ReadOnlyAdmin):
+    """Reviews left by customers' contacts in the portal."""
+
+    list_display = ("created_at", "customer", "contact", "rating_stars", "excerpt")
+    list_filter = ("rating", "customer")
+    list_select_related = ("customer", "contact")
+    search_fields = ("message", "customer__display_name")
+    ordering = ("-created_at", "-id")
+    fields = ("created_at", "customer", "contact", "rating_stars", "message")
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("rating"), ordering="rating")
+    def rating_stars(self, obj):
+        return _("%(rating)d of 5") % {"rating": obj.rating}
+
+    @admin.display(description=gettext_lazy("message"))
+    def excerpt(self, obj):
+        return obj.message[:80]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "title": _("Review")}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(ViewEvent, site=office_site)
+class ViewEventAdmin(ReadOnlyAdmin):
+    """The "Viewed" markers: which contact opened which document in the portal first and last, and how often."""
+
+    list_display = (
+        "document",
+        "customer",
+        "first_contact",
+        "first_viewed_at",
+        "last_contact",
+        "last_viewed_at",
+        "view_count",
+    )
+    list_filter = ("customer",)
+    list_select_related = ("customer", "first_contact", "last_contact", "content_type")
+    ordering = ("-last_viewed_at", "-id")
+    fields = list_display
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("target")
+
+    @admin.display(description=gettext_lazy("document"))
+    def document(self, obj):
+        return _target_label(obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "title": _("Viewed in the portal")}
+        return super().change_view(request, object_id, form_url, extra_context)

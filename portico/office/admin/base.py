@@ -11,7 +11,7 @@ import datetime
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django import forms
 from django.conf import settings
@@ -251,6 +251,26 @@ class StatusAction:
 TO_CHANGELIST = object()
 
 
+@dataclass(frozen=True)
+class RowAction:
+    """A button on one row of a record's panel (an allocation of a payment, a credit applied to an invoice).
+
+    It opens a confirmation page; confirming calls ``run(request, obj, row)``, one service. ``rows(obj)`` are the
+    rows of the record it may act on: any other id answers 404. A service's ValidationError is shown as an error
+    and nothing changes. ``describe(row)`` says on the confirmation page which row it is.
+    """
+
+    name: str
+    label: str
+    rows: Callable[[Any], models.QuerySet]
+    run: Callable[[HttpRequest, Any, Any], Any]
+    describe: Callable[[Any], str] = str
+    success: str = ""
+    help_text: str = ""
+    confirm: bool = True
+    destructive: bool = True
+
+
 def when_status(*statuses: str) -> Callable[[Any], bool]:
     return lambda obj: obj.status in statuses
 
@@ -259,6 +279,7 @@ class StatusActionsMixin:
     """Adds ``<id>/action/<name>/`` pages to a model admin, and the buttons to its change page."""
 
     status_actions: tuple[StatusAction, ...] = ()
+    row_actions: tuple[RowAction, ...] = ()
     change_form_template = "office/change_form.html"
 
     def get_status_actions(self, request) -> tuple[StatusAction, ...]:
@@ -272,12 +293,25 @@ class StatusActionsMixin:
                 self.admin_site.admin_view(self.status_action_view),
                 name=f"{opts.app_label}_{opts.model_name}_action",
             ),
+            path(
+                "<path:object_id>/row/<slug:action>/<int:row_id>/",
+                self.admin_site.admin_view(self.row_action_view),
+                name=f"{opts.app_label}_{opts.model_name}_row",
+            ),
         ]
         return custom + super().get_urls()
 
     def action_url(self, obj, name: str) -> str:
         opts = self.model._meta
         return reverse(f"office:{opts.app_label}_{opts.model_name}_action", args=[obj.pk, name])
+
+    def row_url(self, obj, name: str, row: models.Model) -> str:
+        opts = self.model._meta
+        return reverse(f"office:{opts.app_label}_{opts.model_name}_row", args=[obj.pk, name, row.pk])
+
+    def row_button(self, obj, name: str, row: models.Model) -> Cell:
+        spec = {a.name: a for a in self.row_actions}[name]
+        return Cell(str(spec.label), self.row_url(obj, name, row), "button")
 
     def visible_actions(self, request, obj) -> list[dict]:
         return [
@@ -331,6 +365,36 @@ class StatusActionsMixin:
         }
         return TemplateResponse(request, "office/action.html", context)
 
+    def row_action_view(self, request, object_id, action, row_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_permission(request, obj):
+            raise Http404(_("Not found."))
+        spec = {a.name: a for a in self.row_actions}.get(action)
+        row = spec.rows(obj).filter(pk=row_id).first() if spec is not None else None
+        if row is None:
+            raise Http404(_("Not found."))
+        if request.method == "POST":
+            try:
+                spec.run(request, obj, row)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            else:
+                if spec.success:
+                    self.message_user(request, spec.success % {"number": str(obj)}, messages.SUCCESS)
+            return HttpResponseRedirect(admin_change_url(obj))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "title": f"{spec.label}: {obj}",
+            "action": spec,
+            "row_label": spec.describe(row),
+            "form": None,
+            "change_url": admin_change_url(obj),
+            "media": self.media,
+        }
+        return TemplateResponse(request, "office/action.html", context)
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
             context["office_actions"] = self.visible_actions(request, obj)
@@ -339,6 +403,10 @@ class StatusActionsMixin:
 
     def extra_change_context(self, request, obj) -> dict:
         return {}
+
+
+#: A comment's page opened from its document's comments panel goes back there after saving.
+RETURN_TO_DOCUMENT = "document"
 
 
 class CommentsMixin:
@@ -383,7 +451,13 @@ class CommentsMixin:
     def extra_change_context(self, request, obj) -> dict:
         context = super().extra_change_context(request, obj)
         opts = self.model._meta
-        context["comments"] = list(comments_for(target=obj))
+        comments = list(comments_for(target=obj))
+        for comment in comments:
+            if comment.author_contact_id is None:  # staff comments can be corrected or deleted
+                change_url = reverse("office:activity_comment_change", args=[comment.pk])
+                comment.edit_url = f"{change_url}?return={RETURN_TO_DOCUMENT}"
+                comment.delete_url = reverse("office:activity_comment_action", args=[comment.pk, "delete"])
+        context["comments"] = comments
         context["comment_form"] = CommentForm()
         context["comment_url"] = reverse(f"office:{opts.app_label}_{opts.model_name}_comment", args=[obj.pk])
         return context
@@ -392,26 +466,34 @@ class CommentsMixin:
 # Panels on a record's page ----------------------------------------------------------------------------------
 
 
+class Cell(NamedTuple):
+    """One cell of a panel's table: text, a link, or (kind "button") a button to a row action's page."""
+
+    text: str
+    url: str | None = None
+    kind: str = ""
+
+
 @dataclass
 class Table:
     """A small table under a record's form: payments of an invoice, tasks of a project, and so on."""
 
     title: str
     headers: list[str]
-    rows: list[list[tuple[str, str | None]]]
+    rows: list[list[Cell]]
     empty: str = ""
 
 
-def cell(value: Any, url: str | None = None) -> tuple[str, str | None]:
+def cell(value: Any, url: str | None = None) -> Cell:
     if isinstance(value, datetime.date):
         value = formats.localize(value)
-    return ("" if value is None else str(value), url)
+    return Cell("" if value is None else str(value), url)
 
 
-def link(obj: models.Model | None) -> tuple[str, str | None]:
+def link(obj: models.Model | None) -> Cell:
     if obj is None:
-        return ("", None)
-    return (str(obj), admin_change_url(obj))
+        return Cell("")
+    return Cell(str(obj), admin_change_url(obj))
 
 
 def today_in(organization: Organization) -> datetime.date:

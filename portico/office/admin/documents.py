@@ -105,9 +105,14 @@ class LineInline(OrgScopedInline):
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         organization = request_organization(request)
-        currency = obj.currency if obj is not None else organization.base_currency
         formset.form = type(
-            formset.form.__name__, (formset.form,), {"currency": currency, "request": request}
+            formset.form.__name__,
+            (formset.form,),
+            {
+                "currency": obj.currency if obj is not None and obj.currency else organization.base_currency,
+                "base_currency": organization.base_currency,
+                "request": request,
+            },
         )
         formset.kind_label = kind_of(self.parent_model()).label
         return formset

@@ -4,22 +4,35 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import path
+from django.utils import formats
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portico.money import format_money
 from portico.office import views
-from portico.office.forms import AllocateCreditForm, RefundForm
+from portico.office.forms import AllocateCreditForm, OfficeModelForm, RefundForm
 from portico.office.site import office_site
-from portico.payments.models import CustomerPayment, Refund
-from portico.payments.services import payment_allocate, payment_delete, refund_create
+from portico.payments.models import CustomerPayment, PaymentAllocation, Refund
+from portico.payments.services import (
+    PAYMENT_EDITABLE_FIELDS,
+    payment_allocate,
+    payment_delete,
+    payment_unallocate,
+    payment_update,
+    refund_create,
+    refund_delete,
+)
 
 from .base import (
     TO_CHANGELIST,
     OrgScopedAdmin,
+    RowAction,
     StatusAction,
     StatusActionsMixin,
     Table,
+    admin_change_url,
+    adopt,
     cell,
     link,
     money_column,
@@ -40,6 +53,26 @@ def _delete(request, payment, data):
     return TO_CHANGELIST
 
 
+def _unallocate(request, payment, allocation):
+    payment_unallocate(allocation=allocation, actor=request.user)
+
+
+def _describe_allocation(allocation: PaymentAllocation) -> str:
+    return _("%(document)s: %(amount)s, allocated on %(date)s") % {
+        "document": allocation.document,
+        "amount": format_money(
+            allocation.amount, allocation.payment.currency, allocation.organization.locale
+        ),
+        "date": formats.localize(allocation.date),
+    }
+
+
+def _delete_refund(request, refund, data):
+    source = refund.source
+    refund_delete(refund=refund, actor=request.user)
+    return source
+
+
 class MoneyDisplayMixin:
     @admin.display(description=gettext_lazy("amount"))
     def amount_money(self, obj):
@@ -52,7 +85,8 @@ class CustomerPaymentAdmin(MoneyDisplayMixin, StatusActionsMixin, OrgScopedAdmin
     search_fields = ("number", "customer__display_name", "reference")
     list_select_related = ("customer",)
     ordering = ("-date", "-id")
-    fields = (
+    form = OfficeModelForm
+    display_fields = (
         "number",
         "customer",
         "date",
@@ -66,7 +100,23 @@ class CustomerPaymentAdmin(MoneyDisplayMixin, StatusActionsMixin, OrgScopedAdmin
         "gateway",
         "gateway_reference",
     )
-    readonly_fields = fields
+    row_actions = (
+        RowAction(
+            "unallocate",
+            gettext_lazy("Remove"),
+            lambda payment: payment.allocations.select_related(
+                "invoice", "retainer_invoice", "payment", "organization"
+            ),
+            _unallocate,
+            describe=_describe_allocation,
+            success=gettext_lazy(
+                "The allocation was removed; its amount is available on payment %(number)s."
+            ),
+            help_text=gettext_lazy(
+                "The invoice owes this amount again, and it becomes unused credit on the payment."
+            ),
+        ),
+    )
     status_actions = (
         StatusAction(
             "apply",
@@ -120,9 +170,33 @@ class CustomerPaymentAdmin(MoneyDisplayMixin, StatusActionsMixin, OrgScopedAdmin
             money_column("unused_amount", _("Unused"), locale),
         ]
 
-    # Payments are recorded, allocated, refunded and deleted through their services only.
+    # Payments are recorded, allocated, refunded and deleted through their services only; an offline payment's
+    # date, mode, reference, notes and bank charges can be corrected on its page.
     def has_change_permission(self, request, obj=None):
-        return False
+        return super().has_change_permission(request, obj) and (obj is None or not obj.is_online)
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and self.has_change_permission(request, obj):
+            return [name if name != "bank_charges_money" else "bank_charges" for name in self.display_fields]
+        return self.display_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and self.has_change_permission(request, obj):
+            return [name for name in self.display_fields if name not in PAYMENT_EDITABLE_FIELDS]
+        return self.display_fields
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # "Add another" starts from choosing a customer, not from this payment's form.
+        extra_context = {**(extra_context or {}), "show_save_and_add_another": False}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        fields = {
+            name: form.cleaned_data[name] for name in form.changed_data if name in PAYMENT_EDITABLE_FIELDS
+        }
+        if fields:
+            # The service reads the payment afresh under its lock; ``obj`` only lends its id.
+            adopt(obj, payment_update(payment=obj, actor=request.user, **fields))
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -150,14 +224,14 @@ class CustomerPaymentAdmin(MoneyDisplayMixin, StatusActionsMixin, OrgScopedAdmin
             return cell(format_money(amount, obj.currency, locale))
 
         allocations = [
-            [link(a.document), cell(a.date), money(a.amount)]
+            [link(a.document), cell(a.date), money(a.amount), self.row_button(obj, "unallocate", a)]
             for a in obj.allocations.select_related("invoice", "retainer_invoice").order_by("date", "id")
         ]
         refunds = [[link(r), cell(r.date), money(r.amount)] for r in obj.refunds.order_by("date", "id")]
         headers = [_("Number"), _("Date"), _("Amount")]
         return {
             "office_tables": [
-                Table(_("Paid invoices"), headers, allocations, _("Not allocated to any invoice.")),
+                Table(_("Paid invoices"), [*headers, ""], allocations, _("Not allocated to any invoice.")),
                 Table(_("Refunds"), headers, refunds, _("No refunds.")),
                 Table(
                     _("Amounts"),
@@ -178,10 +252,24 @@ class RefundAdmin(MoneyDisplayMixin, StatusActionsMixin, OrgScopedAdmin):
     ordering = ("-date", "-id")
     fields = ("number", "customer", "date", "amount_money", "mode", "reference", "source_link")
     readonly_fields = fields
+    status_actions = (
+        StatusAction(
+            "delete",
+            gettext_lazy("Delete"),
+            _delete_refund,
+            confirm=True,
+            destructive=True,
+            success=gettext_lazy("Refund %(number)s was deleted; its amount is available again."),
+            help_text=gettext_lazy(
+                "The refunded amount becomes available again on the credit note, payment or retainer it came from."
+            ),
+        ),
+    )
 
     @admin.display(description=gettext_lazy("refunded from"))
     def source_link(self, obj):
-        return str(obj.source)
+        source = obj.source
+        return format_html('<a href="{}">{}</a>', admin_change_url(source), source)
 
     @admin.display(description=gettext_lazy("customer"), ordering="customer__display_name")
     def customer_column(self, obj):

@@ -28,6 +28,7 @@ from portico.projects.services import (
     time_entry_update,
     timesheet_approval_create,
     timesheet_approval_decide,
+    timesheet_approval_delete,
     timesheet_approval_send,
 )
 
@@ -214,6 +215,12 @@ def _decide(approve: bool):
     return run
 
 
+def _delete_approval(request, approval, data):
+    project = approval.project
+    timesheet_approval_delete(approval=approval, actor=request.user)
+    return project
+
+
 @admin.register(TimesheetApproval, site=office_site)
 class TimesheetApprovalAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
     form = TimesheetApprovalForm
@@ -244,6 +251,16 @@ class TimesheetApprovalAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
             when_status(AS.PENDING),
             form_class=ReasonForm,
             success=gettext_lazy("Timesheet %(number)s was marked rejected."),
+        ),
+        StatusAction(
+            "delete",
+            gettext_lazy("Delete"),
+            _delete_approval,
+            when_status(AS.DRAFT),
+            confirm=True,
+            destructive=True,
+            success=gettext_lazy("Timesheet %(number)s was deleted."),
+            help_text=gettext_lazy("Its time entries are released: they can be changed or sent again."),
         ),
     )
 

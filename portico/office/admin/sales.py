@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,10 +17,12 @@ from portico.office.forms import (
 from portico.office.site import office_site
 from portico.sales.models import CreditNote, Invoice, Quote, RetainerInvoice, SalesOrder
 from portico.sales.services.invoices import (
+    credit_application_remove,
     credit_note_open,
     credit_note_void,
     invoice_send,
     invoice_void,
+    retainer_application_remove,
     retainer_invoice_send,
     retainer_invoice_void,
 )
@@ -39,6 +42,7 @@ from portico.sales.services.salesorders import (
 )
 
 from .base import (
+    RowAction,
     StatusAction,
     Table,
     cell,
@@ -60,6 +64,52 @@ from .documents import (
     apply_retainer,
     refund_from,
 )
+
+
+def _describe_application(application) -> str:
+    """Which credit is applied to which invoice, for the confirmation page of removing it."""
+    source = getattr(application, "credit_note", None) or application.retainer_invoice
+    return _("%(source)s applied to %(invoice)s: %(amount)s, on %(date)s") % {
+        "source": source,
+        "invoice": application.invoice,
+        "amount": format_money(application.amount, source.currency, source.organization.locale),
+        "date": formats.localize(application.date),
+    }
+
+
+def _remove_credit(request, document, application):
+    credit_application_remove(application=application, actor=actor_of(request))
+
+
+def _remove_retainer(request, document, application):
+    retainer_application_remove(application=application, actor=actor_of(request))
+
+
+REMOVE_HELP = gettext_lazy("The invoice owes this amount again, and the credit is available to apply again.")
+
+
+def remove_credit_action(name: str, rows) -> RowAction:
+    return RowAction(
+        name,
+        gettext_lazy("Remove"),
+        rows,
+        _remove_credit,
+        describe=_describe_application,
+        success=gettext_lazy("The credit applied was removed from %(number)s."),
+        help_text=REMOVE_HELP,
+    )
+
+
+def remove_retainer_action(name: str, rows) -> RowAction:
+    return RowAction(
+        name,
+        gettext_lazy("Remove"),
+        rows,
+        _remove_retainer,
+        describe=_describe_application,
+        success=gettext_lazy("The retainer applied was removed from %(number)s."),
+        help_text=REMOVE_HELP,
+    )
 
 
 @admin.register(Quote, site=office_site)
@@ -115,7 +165,8 @@ class QuoteAdmin(DocumentAdmin):
             "to-invoice",
             gettext_lazy("Convert to invoice"),
             lambda r, q, d: quote_convert_to_invoice(quote=q, actor=actor_of(r)),
-            when_status(Quote.Status.SENT, Quote.Status.ACCEPTED),
+            # A quote that became a sales order is invoiced through its order.
+            lambda q: q.status in (Quote.Status.SENT, Quote.Status.ACCEPTED) and not q.sales_order_id,
             success=gettext_lazy("An invoice was made from quote %(number)s."),
         ),
     )
@@ -148,6 +199,16 @@ class InvoiceAdmin(PaymentsPanelMixin, DocumentAdmin):
     list_columns = ("due_date",)
     list_filter = (InvoiceStatusFilter, "customer")
     inlines = [type("InvoiceLineInline", (LineInline,), {"model": Invoice.lines.rel.related_model})]
+    row_actions = (
+        remove_credit_action(
+            "remove-credit",
+            lambda i: i.credit_applications.select_related("credit_note__organization", "invoice"),
+        ),
+        remove_retainer_action(
+            "remove-retainer",
+            lambda i: i.retainer_applications.select_related("retainer_invoice__organization", "invoice"),
+        ),
+    )
     status_actions = (
         StatusAction(
             "send",
@@ -201,18 +262,23 @@ class InvoiceAdmin(PaymentsPanelMixin, DocumentAdmin):
             for a in obj.payment_allocations.select_related("payment").order_by("date", "id")
         ]
         credits_ = [
-            [link(a.credit_note), cell(a.date), money(a.amount)]
+            [link(a.credit_note), cell(a.date), money(a.amount), self.row_button(obj, "remove-credit", a)]
             for a in obj.credit_applications.select_related("credit_note").order_by("date", "id")
         ]
         retainers = [
-            [link(a.retainer_invoice), cell(a.date), money(a.amount)]
+            [
+                link(a.retainer_invoice),
+                cell(a.date),
+                money(a.amount),
+                self.row_button(obj, "remove-retainer", a),
+            ]
             for a in obj.retainer_applications.select_related("retainer_invoice").order_by("date", "id")
         ]
         headers = [_("Number"), _("Date"), _("Amount")]
         tables = [
             Table(_("Payments"), headers, payments, _("No payments yet.")),
-            Table(_("Credits applied"), headers, credits_, _("No credits applied.")),
-            Table(_("Retainers applied"), headers, retainers, _("No retainer applied.")),
+            Table(_("Credits applied"), [*headers, ""], credits_, _("No credits applied.")),
+            Table(_("Retainers applied"), [*headers, ""], retainers, _("No retainer applied.")),
             Table(
                 _("Balance"),
                 [_("Total"), _("Settled"), _("Balance due")],
@@ -239,6 +305,12 @@ class RetainerInvoiceAdmin(PaymentsPanelMixin, DocumentAdmin):
         "available_money",
     )
     inlines = [type("RetainerLineInline", (LineInline,), {"model": RetainerInvoice.lines.rel.related_model})]
+    row_actions = (
+        remove_retainer_action(
+            "remove-application",
+            lambda r: r.applications.select_related("retainer_invoice__organization", "invoice"),
+        ),
+    )
     status_actions = (
         StatusAction(
             "send",
@@ -298,9 +370,14 @@ class RetainerInvoiceAdmin(PaymentsPanelMixin, DocumentAdmin):
             ),
             Table(
                 _("Applied to invoices"),
-                headers,
+                [*headers, ""],
                 [
-                    [link(a.invoice), cell(a.date), money(a.amount)]
+                    [
+                        link(a.invoice),
+                        cell(a.date),
+                        money(a.amount),
+                        self.row_button(obj, "remove-application", a),
+                    ]
                     for a in obj.applications.select_related("invoice").order_by("date", "id")
                 ],
                 _("Not applied to any invoice."),
@@ -320,6 +397,12 @@ class CreditNoteAdmin(DocumentAdmin):
     total_fields = ("subtotal_money", "discount_money", "tax_money", "total_money", "credits_money")
     commentable = False
     inlines = [type("CreditNoteLineInline", (LineInline,), {"model": CreditNote.lines.rel.related_model})]
+    row_actions = (
+        remove_credit_action(
+            "remove-application",
+            lambda c: c.applications.select_related("credit_note__organization", "invoice"),
+        ),
+    )
     status_actions = (
         StatusAction(
             "open",
@@ -374,9 +457,14 @@ class CreditNoteAdmin(DocumentAdmin):
         return [
             Table(
                 _("Applied to invoices"),
-                headers,
+                [*headers, ""],
                 [
-                    [link(a.invoice), cell(a.date), money(a.amount)]
+                    [
+                        link(a.invoice),
+                        cell(a.date),
+                        money(a.amount),
+                        self.row_button(obj, "remove-application", a),
+                    ]
                     for a in obj.applications.select_related("invoice").order_by("date", "id")
                 ],
                 _("Not applied to any invoice."),

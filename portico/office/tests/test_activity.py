@@ -1,4 +1,4 @@
-"""Comments on records' pages, the notification feed, and the read-only audit log."""
+"""Comments on records' pages, the notification feed, reviews, "Viewed" markers, and the read-only audit log."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def test_an_empty_comment_is_refused(staff_client, customer_a):
     assert any("required" in m for m in messages_of(response))
 
 
-def test_comment_list_is_read_only(staff_client, customer_a, staff):
+def test_comments_are_neither_added_nor_deleted_through_the_admins_own_pages(staff_client, customer_a, staff):
     invoice = make_invoice(customer_a, "10.00")
     comment = comment_add(target=invoice, body="Internal note", author_user=staff)
 
@@ -118,3 +118,113 @@ def test_every_commentable_page_offers_the_comment_form(staff_client, customer_a
         html = staff_client.get(admin_url(record)).content.decode()
         assert 'name="display_in_portal"' in html, record
         assert f"Note on {record}" in html, record
+
+
+def _review_and_view(org, customer_a, contact_a):
+    import datetime
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from portico.activity.models import Review, ViewEvent
+
+    invoice = make_invoice(customer_a, "10.00")
+    review = Review.objects.create(
+        organization=org, customer=customer_a, contact=contact_a, rating=4, message="Quick and clear."
+    )
+    first = timezone.now() - datetime.timedelta(days=2)
+    marker = ViewEvent.objects.create(
+        organization=org,
+        customer=customer_a,
+        content_type=ContentType.objects.get_for_model(invoice),
+        object_id=invoice.pk,
+        first_contact=contact_a,
+        first_viewed_at=first,
+        last_contact=contact_a,
+        last_viewed_at=timezone.now(),
+        view_count=3,
+    )
+    return invoice, review, marker
+
+
+def test_staff_reads_the_reviews_of_their_customers(staff_client, org, customer_a, contact_a):
+    from portico.activity.models import Review
+
+    _invoice, review, _marker = _review_and_view(org, customer_a, contact_a)
+
+    listing = staff_client.get(admin_url(Review, "changelist")).content.decode()
+    detail = staff_client.get(admin_url(review))
+
+    assert "Customer A" in listing and contact_a.full_name in listing
+    assert "4 of 5" in listing and "Quick and clear." in listing
+    assert detail.status_code == 200 and 'name="_save"' not in detail.content.decode()
+    assert staff_client.get(admin_url(Review, "add")).status_code == 403
+    assert staff_client.post(admin_url(review, "delete"), {"post": "yes"}).status_code == 403
+    assert Review.objects.filter(pk=review.pk).exists()
+
+
+def test_staff_sees_which_contact_viewed_which_document_and_how_often(
+    staff_client, org, customer_a, contact_a
+):
+    from portico.activity.models import ViewEvent
+
+    invoice, _review, marker = _review_and_view(org, customer_a, contact_a)
+
+    listing = staff_client.get(admin_url(ViewEvent, "changelist")).content.decode()
+    detail = staff_client.get(admin_url(marker))
+
+    assert invoice.number in listing and contact_a.full_name in listing and "Customer A" in listing
+    assert ">3<" in listing
+    assert detail.status_code == 200 and 'name="_save"' not in detail.content.decode()
+    assert "Viewed in the portal" in detail.content.decode()
+    assert staff_client.post(admin_url(marker), {"view_count": "99"}).status_code == 403
+    marker.refresh_from_db()
+    assert marker.view_count == 3
+
+
+def test_another_organizations_staff_sees_no_reviews_or_viewed_markers(
+    other_client, org, customer_a, contact_a
+):
+    from portico.activity.models import Review, ViewEvent
+
+    _invoice, review, marker = _review_and_view(org, customer_a, contact_a)
+
+    for model, record in ((Review, review), (ViewEvent, marker)):
+        listing = other_client.get(admin_url(model, "changelist")).content.decode()
+        assert "Customer A" not in listing and "Quick and clear." not in listing
+        assert other_client.get(admin_url(record)).status_code == 404
+
+
+def test_the_viewed_list_runs_the_same_number_of_queries_for_few_and_many_markers(
+    staff_client, org, customer_a, contact_a
+):
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from portico.activity.models import ViewEvent
+
+    def make(count):
+        for _index in range(count):
+            document = make_invoice(customer_a, "10.00") if _index % 2 else make_quote(customer_a, "10.00")
+            ViewEvent.objects.create(
+                organization=org,
+                customer=customer_a,
+                content_type=ContentType.objects.get_for_model(document),
+                object_id=document.pk,
+                first_contact=contact_a,
+                first_viewed_at=timezone.now(),
+                last_contact=contact_a,
+                last_viewed_at=timezone.now(),
+            )
+
+    url = admin_url(ViewEvent, "changelist")
+    staff_client.get(url)
+    counts = []
+    for batch in (2, 10):
+        make(batch)
+        with CaptureQueriesContext(connection) as queries:
+            assert staff_client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

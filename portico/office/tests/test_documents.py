@@ -125,3 +125,91 @@ def test_new_lines_start_with_the_organizations_default_tax(staff_client, org, t
     tax_select = response.context["inline_admin_formsets"][0].formset.forms[0]["tax"]
     assert tax_select.value() == tax.pk
     assert f'<option value="{tax.pk}" selected>' in str(tax_select)
+
+
+def test_a_line_without_tax_takes_its_items_tax(staff_client, org, customer_a, tax):
+    item = ItemFactory(organization=org, name="Audit day", rate=Decimal("100.00"), tax=tax)
+    data = {"customer": customer_a.pk, "date": today().isoformat(), "due_date": ""}
+    data.update(formset_data("lines", [line(description="", rate="0", item=item.pk)]))
+
+    assert staff_client.post(admin_url(Invoice, "add"), data).status_code == 302
+
+    invoice_line = Invoice.objects.get().lines.get()
+    assert (invoice_line.tax, invoice_line.tax_rate, invoice_line.tax_amount) == (
+        tax,
+        Decimal("20"),
+        Decimal("20.00"),
+    )
+    assert Invoice.objects.get().total == Decimal("120.00")
+
+
+def test_a_line_that_has_a_tax_keeps_it_when_an_item_is_chosen(staff_client, org, customer_a, tax):
+    from portico.testing import TaxFactory
+
+    reduced = TaxFactory(organization=org, name="Reduced", rate=Decimal("5"))
+    org.default_tax = reduced
+    org.save(update_fields=["default_tax"])
+    item = ItemFactory(organization=org, name="Audit day", rate=Decimal("100.00"), tax=tax)
+    data = {"customer": customer_a.pk, "date": today().isoformat(), "due_date": ""}
+    data.update(formset_data("lines", [line(description="", rate="0", item=item.pk, tax=reduced)]))
+
+    assert staff_client.post(admin_url(Invoice, "add"), data).status_code == 302
+
+    assert Invoice.objects.get().lines.get().tax == reduced
+
+
+def _foreign_customer(org):
+    from portico.testing import CustomerFactory
+
+    return CustomerFactory(organization=org, display_name="Euro Customer", currency="EUR")
+
+
+def test_an_item_on_a_foreign_currency_document_needs_the_rate_entered(staff_client, org):
+    customer = _foreign_customer(org)
+    item = ItemFactory(organization=org, name="Support hour", rate=Decimal("75.00"))
+    data = {"customer": customer.pk, "date": today().isoformat(), "due_date": ""}
+    data.update(formset_data("lines", [line(description="", rate="", item=item.pk)]))
+
+    response = staff_client.post(admin_url(Invoice, "add"), data)
+
+    assert response.status_code == 200
+    assert "Support hour is priced in USD and this document is in EUR: enter the rate in EUR." in (
+        response.content.decode()
+    )
+    assert not Invoice.objects.exists()
+
+
+def test_an_item_on_a_foreign_currency_document_keeps_the_rate_staff_entered(staff_client, org):
+    customer = _foreign_customer(org)
+    item = ItemFactory(organization=org, name="Support hour", rate=Decimal("75.00"))
+    data = {"customer": customer.pk, "date": today().isoformat(), "due_date": ""}
+    data.update(formset_data("lines", [line(description="", rate="70.00", quantity="2", item=item.pk)]))
+
+    assert staff_client.post(admin_url(Invoice, "add"), data).status_code == 302
+
+    invoice = Invoice.objects.get()
+    assert (invoice.currency, invoice.lines.get().rate, invoice.total) == (
+        "EUR",
+        Decimal("70.00"),
+        Decimal("140.00"),
+    )
+
+
+def test_an_empty_rate_on_a_base_currency_document_takes_the_items_price(staff_client, org, customer_a):
+    item = ItemFactory(organization=org, name="Support hour", rate=Decimal("75.00"))
+    data = {"customer": customer_a.pk, "date": today().isoformat(), "due_date": ""}
+    data.update(formset_data("lines", [line(description="", rate="", item=item.pk)]))
+
+    assert staff_client.post(admin_url(Invoice, "add"), data).status_code == 302
+
+    assert Invoice.objects.get().lines.get().rate == Decimal("75.00")
+
+
+def test_a_line_without_item_or_rate_is_refused(staff_client, customer_a):
+    data = {"customer": customer_a.pk, "date": today().isoformat(), "due_date": ""}
+    data.update(formset_data("lines", [line(rate="")]))
+
+    response = staff_client.post(admin_url(Invoice, "add"), data)
+
+    assert "Enter the rate." in response.content.decode()
+    assert not Invoice.objects.exists()

@@ -6,10 +6,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from portico.activity.models import Review, ViewEvent
 from portico.activity.services import comment_add, notification_create
 from portico.catalog.models import Item
 from portico.office.site import office_site
@@ -46,6 +49,7 @@ SECRETS = (
     "RF-00001",
     "PRJ-00001",
     "TS-00001",
+    "Secret review",
 )
 
 
@@ -80,6 +84,19 @@ def acme_records(org, other_org, staff, customer_a, contact_a, tax):
     notification = notification_create(
         organization=org, kind="payment_made", message="Secret notification", target=invoice
     )
+    review = Review.objects.create(
+        organization=org, customer=customer_a, contact=contact_a, rating=5, message="Secret review"
+    )
+    marker = ViewEvent.objects.create(
+        organization=org,
+        customer=customer_a,
+        content_type=ContentType.objects.get_for_model(invoice),
+        object_id=invoice.pk,
+        first_contact=contact_a,
+        first_viewed_at=timezone.now(),
+        last_contact=contact_a,
+        last_viewed_at=timezone.now(),
+    )
     return [
         org,
         tax,
@@ -97,6 +114,8 @@ def acme_records(org, other_org, staff, customer_a, contact_a, tax):
         approval,
         comment,
         notification,
+        review,
+        marker,
         org.memberships.get(),
         org.number_series.first(),
     ]

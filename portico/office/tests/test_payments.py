@@ -251,7 +251,7 @@ def test_deleting_a_refunded_payment_is_refused(staff_client, customer_a):
     assert db_state(payment) == before
 
 
-def test_the_payment_page_is_read_only_and_shows_its_allocations(staff_client, customer_a):
+def test_the_payment_page_shows_its_allocations_each_with_a_remove_button(staff_client, customer_a):
     invoice = make_invoice(customer_a, "60.00")
     payment = payment_record(
         customer=customer_a, amount="100.00", date=today(), allocations=[(invoice, "60.00")]
@@ -259,6 +259,28 @@ def test_the_payment_page_is_read_only_and_shows_its_allocations(staff_client, c
 
     html = staff_client.get(admin_url(payment)).content.decode()
 
-    assert 'name="_save"' not in html
+    allocation = payment.allocations.get()
     assert invoice.number in html and "$60.00" in html and "$40.00" in html
+    assert (
+        reverse("office:payments_customerpayment_row", args=[payment.pk, "unallocate", allocation.pk]) in html
+    )
     assert staff_client.post(admin_url(payment, "delete"), {"post": "yes"}).status_code == 403
+
+
+def test_an_online_payments_page_is_read_only(staff_client, customer_a):
+    payment = payment_record(
+        customer=customer_a,
+        amount="100.00",
+        date=today(),
+        is_online=True,
+        gateway="sandbox",
+        reference="ch_1",
+    )
+
+    html = staff_client.get(admin_url(payment)).content.decode()
+    response = staff_client.post(admin_url(payment), {"reference": "forged", "date": today().isoformat()})
+
+    assert 'name="_save"' not in html
+    assert response.status_code == 403
+    payment.refresh_from_db()
+    assert payment.reference == "ch_1"

@@ -261,3 +261,56 @@ def test_invoicing_a_project_without_unbilled_time_is_refused(staff_client, cust
 
     assert "This project has no unbilled time to invoice." in messages_of(response)
     assert db_state() == before
+
+
+def _draft_approval(customer, staff):
+    project = project_create(customer=customer, name="Website")
+    entry = time_entry_log(
+        task=task_create(project=project, name="Design"), date=today(), hours="2", user=staff
+    )
+    approval = timesheet_approval_create(project=project, period_start=today(), period_end=today())
+    return project, entry, approval
+
+
+def test_staff_deletes_a_draft_approval_after_confirming_and_its_time_is_released(
+    staff_client, customer_a, staff
+):
+    project, entry, approval = _draft_approval(customer_a, staff)
+    entry.refresh_from_db()
+    assert entry.approval == approval
+
+    page = staff_client.get(admin_url(approval)).content.decode()
+    confirm = staff_client.get(action_url(approval, "delete"))
+    assert action_url(approval, "delete") in page
+    assert "Are you sure?" in confirm.content.decode()
+    assert TimesheetApproval.objects.filter(pk=approval.pk).exists()
+
+    response = staff_client.post(action_url(approval, "delete"), follow=True)
+
+    assert response.redirect_chain[-1][0] == admin_url(project)
+    assert f"Timesheet {approval.number} was deleted." in messages_of(response)
+    assert not TimesheetApproval.objects.filter(pk=approval.pk).exists()
+    entry.refresh_from_db()
+    assert entry.approval is None
+
+
+def test_deleting_a_sent_approval_is_refused(staff_client, customer_a, staff):
+    _project, _entry, approval = _draft_approval(customer_a, staff)
+    approval = timesheet_approval_send(approval=approval)
+    before = db_state(approval)
+
+    page = staff_client.get(admin_url(approval)).content.decode()
+    response = staff_client.post(action_url(approval, "delete"), follow=True)
+
+    assert action_url(approval, "delete") not in page
+    assert_refused(response, "only a draft can be deleted")
+    assert db_state(approval) == before
+
+
+def test_another_organizations_staff_gets_404_for_deleting_an_approval(other_client, customer_a, staff):
+    _project, _entry, approval = _draft_approval(customer_a, staff)
+    before = db_state(approval)
+
+    assert other_client.get(action_url(approval, "delete")).status_code == 404
+    assert other_client.post(action_url(approval, "delete")).status_code == 404
+    assert db_state(approval) == before

@@ -182,3 +182,26 @@ def test_an_unknown_action_is_404(staff_client, customer_a):
     quote = make_quote(customer_a, "100.00")
 
     assert staff_client.post(action_url(quote, "explode")).status_code == 404
+
+
+def test_a_quote_with_a_sales_order_offers_no_convert_to_invoice(staff_client, customer_a):
+    quote = make_quote(customer_a, "100.00")
+    staff_client.post(action_url(quote, "to-sales-order"))
+    quote.refresh_from_db()
+    before = db_state(quote)
+
+    page = staff_client.get(admin_url(quote)).content.decode()
+    response = staff_client.post(action_url(quote, "to-invoice"), follow=True)
+
+    assert action_url(quote, "to-invoice") not in page
+    assert "Convert to invoice" not in page
+    assert_refused(response, "invoice its sales order instead")
+    assert db_state(quote) == before
+
+
+def test_an_accepted_quote_without_a_sales_order_offers_convert_to_invoice(staff_client, customer_a):
+    quote = make_quote(customer_a, "100.00")
+
+    page = staff_client.get(admin_url(quote)).content.decode()
+
+    assert action_url(quote, "to-invoice") in page

@@ -1,0 +1,43 @@
+"""Forms of the back office: login, records, document headers and lines, payments, and the action pages."""
+
+from .actions import ActionForm, ApplyCreditsForm, ApplyToInvoiceForm, ReasonForm, RefundForm
+from .base import DecimalInput, OfficeModelForm
+from .documents import DocumentHeaderForm, LineForm, LineFormSet
+from .login import OfficeAuthenticationForm
+from .payments import AllocateCreditForm, AllocationFieldsMixin, ChooseCustomerForm, RecordPaymentForm
+from .records import (
+    CommentForm,
+    ContactPersonForm,
+    ContactPersonFormSet,
+    CustomerForm,
+    NumberSeriesForm,
+    OrganizationSettingsForm,
+    TimeEntryForm,
+    TimesheetApprovalForm,
+)
+
+__all__ = [
+    "ActionForm",
+    "AllocateCreditForm",
+    "AllocationFieldsMixin",
+    "ApplyCreditsForm",
+    "ApplyToInvoiceForm",
+    "ChooseCustomerForm",
+    "CommentForm",
+    "ContactPersonForm",
+    "ContactPersonFormSet",
+    "CustomerForm",
+    "DecimalInput",
+    "DocumentHeaderForm",
+    "LineForm",
+    "LineFormSet",
+    "NumberSeriesForm",
+    "OfficeAuthenticationForm",
+    "OfficeModelForm",
+    "OrganizationSettingsForm",
+    "ReasonForm",
+    "RecordPaymentForm",
+    "RefundForm",
+    "TimeEntryForm",
+    "TimesheetApprovalForm",
+]

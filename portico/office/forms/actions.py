@@ -1,0 +1,118 @@
+"""Forms of the action pages: each takes the record it acts on and the request."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portico.money import format_money, round_money
+from portico.payments.models import PaymentMode
+from portico.sales.models import CreditNote, Invoice, RetainerInvoice
+from portico.sales.selectors import open_invoices
+
+
+class ActionForm(forms.Form):
+    def __init__(self, data=None, *, obj, request):
+        self.obj = obj
+        self.request = request
+        super().__init__(data)
+
+
+class ReasonForm(ActionForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+def _today(request) -> datetime.date:
+    from portico.office.admin.base import organization_today
+
+    return organization_today(request)
+
+
+class RefundForm(ActionForm):
+    amount = forms.DecimalField(label=gettext_lazy("Amount"), max_digits=15, decimal_places=4)
+    date = forms.DateField(label=gettext_lazy("Date"))
+    mode = forms.ChoiceField(label=gettext_lazy("Payment mode"), choices=PaymentMode.choices)
+    reference = forms.CharField(label=gettext_lazy("Reference"), max_length=100, required=False)
+
+    def __init__(self, data=None, *, obj, request):
+        super().__init__(data, obj=obj, request=request)
+        self.fields["date"].initial = _today(request)
+        available = getattr(obj, "balance", None)
+        if isinstance(obj, RetainerInvoice):
+            available = obj.retainer_available
+        elif hasattr(obj, "unused_amount"):
+            available = obj.unused_amount
+        self.fields["amount"].initial = (
+            round_money(available, obj.currency) if available is not None else None
+        )
+
+
+class ApplyToInvoiceForm(ActionForm):
+    """Apply a credit note's credit or a retainer's available amount to one of the customer's open invoices."""
+
+    invoice = forms.ModelChoiceField(label=gettext_lazy("Invoice"), queryset=Invoice.objects.none())
+    amount = forms.DecimalField(label=gettext_lazy("Amount"), max_digits=15, decimal_places=4)
+
+    def __init__(self, data=None, *, obj, request):
+        super().__init__(data, obj=obj, request=request)
+        # Every invoice of the organization is accepted, so that the service itself refuses another customer's.
+        self.fields["invoice"].queryset = Invoice.objects.filter(
+            organization_id=obj.organization_id
+        ).order_by("due_date", "id")
+        self.fields["invoice"].widget.choices = [("", "---------")] + [
+            (invoice.pk, f"{invoice.number} — {format_money(invoice.balance_due, invoice.currency)}")
+            for invoice in open_invoices(customer=obj.customer)
+            .filter(currency=obj.currency)
+            .order_by("due_date", "id")
+        ]
+
+
+class ApplyCreditsForm(ActionForm):
+    """On an invoice's page: apply one of the customer's credit notes or retainers to it."""
+
+    source = forms.ChoiceField(label=gettext_lazy("Credit to apply"))
+    amount = forms.DecimalField(label=gettext_lazy("Amount"), max_digits=15, decimal_places=4)
+
+    def __init__(self, data=None, *, obj, request):
+        super().__init__(data, obj=obj, request=request)
+        credit_notes = CreditNote.objects.filter(
+            customer_id=obj.customer_id, status=CreditNote.Status.OPEN, balance__gt=0, currency=obj.currency
+        ).order_by("date", "id")
+        retainers = RetainerInvoice.objects.filter(
+            customer_id=obj.customer_id, retainer_available__gt=0, currency=obj.currency
+        ).order_by("date", "id")
+        choices = [
+            (
+                f"creditnote-{cn.pk}",
+                _("Credit note %(number)s — %(amount)s available")
+                % {"number": cn.number, "amount": format_money(cn.balance, cn.currency)},
+            )
+            for cn in credit_notes
+        ]
+        choices += [
+            (
+                f"retainer-{r.pk}",
+                _("Retainer %(number)s — %(amount)s available")
+                % {"number": r.number, "amount": format_money(r.retainer_available, r.currency)},
+            )
+            for r in retainers
+        ]
+        self.fields["source"].choices = choices
+        first = credit_notes.first() or retainers.first()
+        if first is not None:
+            available = first.balance if isinstance(first, CreditNote) else first.retainer_available
+            self.fields["amount"].initial = round_money(min(obj.balance_due, available), obj.currency)
+
+    def clean_source(self):
+        kind, _sep, pk = self.cleaned_data["source"].partition("-")
+        model = CreditNote if kind == "creditnote" else RetainerInvoice
+        source = model.objects.filter(organization_id=self.obj.organization_id, pk=pk).first()
+        if source is None:
+            raise ValidationError(_("Choose a credit note or a retainer."))
+        return source
