@@ -12,7 +12,8 @@ from portico.activity.services import audit_record
 from portico.money import format_money
 from portico.office.forms import DocumentHeaderForm, LineForm, LineFormSet
 from portico.organizations.services import number_next
-from portico.payments.services import refund_create
+from portico.payments.models import CustomerPayment
+from portico.payments.services import payment_allocate, refund_create
 from portico.sales.models import CreditNote, Invoice
 from portico.sales.services.documents import (
     document_delete,
@@ -290,10 +291,12 @@ def actor_of(request):
 
 
 def apply_credits_to_invoice(request, invoice, data):
-    """Apply the chosen credit note or retainer to the invoice."""
+    """Apply the chosen credit note, retainer or payment's unused amount to the invoice."""
     source = data["source"]
     if isinstance(source, CreditNote):
         credit_note_apply(credit_note=source, invoice=invoice, amount=data["amount"], actor=request.user)
+    elif isinstance(source, CustomerPayment):
+        payment_allocate(payment=source, allocations=[(invoice, data["amount"])], actor=request.user)
     else:
         retainer_apply(retainer=source, invoice=invoice, amount=data["amount"], actor=request.user)
 

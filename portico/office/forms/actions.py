@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portico.money import format_money, round_money
-from portico.payments.models import PaymentMode
+from portico.payments.models import CustomerPayment, PaymentMode
 from portico.sales.models import CreditNote, Invoice, RetainerInvoice
 from portico.sales.selectors import open_invoices
 
@@ -73,8 +74,17 @@ class ApplyToInvoiceForm(ActionForm):
         ]
 
 
+def _available(source) -> Decimal:
+    """What a credit note, retainer or payment still has to apply."""
+    if isinstance(source, CreditNote):
+        return source.balance
+    if isinstance(source, RetainerInvoice):
+        return source.retainer_available
+    return source.unused_amount
+
+
 class ApplyCreditsForm(ActionForm):
-    """On an invoice's page: apply one of the customer's credit notes or retainers to it."""
+    """On an invoice's page: apply one of the customer's credit notes, retainers or unused payments to it."""
 
     source = forms.ChoiceField(label=gettext_lazy("Credit to apply"))
     amount = forms.DecimalField(label=gettext_lazy("Amount"), max_digits=15, decimal_places=4)
@@ -103,16 +113,28 @@ class ApplyCreditsForm(ActionForm):
             )
             for r in retainers
         ]
+        payments = CustomerPayment.objects.filter(
+            customer_id=obj.customer_id, unused_amount__gt=0, currency=obj.currency
+        ).order_by("date", "id")
+        choices += [
+            (
+                f"payment-{p.pk}",
+                _("Payment %(number)s — %(amount)s unused")
+                % {"number": p.number, "amount": format_money(p.unused_amount, p.currency)},
+            )
+            for p in payments
+        ]
         self.fields["source"].choices = choices
-        first = credit_notes.first() or retainers.first()
+        first = credit_notes.first() or retainers.first() or payments.first()
         if first is not None:
-            available = first.balance if isinstance(first, CreditNote) else first.retainer_available
-            self.fields["amount"].initial = round_money(min(obj.balance_due, available), obj.currency)
+            self.fields["amount"].initial = round_money(min(obj.balance_due, _available(first)), obj.currency)
 
     def clean_source(self):
         kind, _sep, pk = self.cleaned_data["source"].partition("-")
-        model = CreditNote if kind == "creditnote" else RetainerInvoice
-        source = model.objects.filter(organization_id=self.obj.organization_id, pk=pk).first()
+        model = {"creditnote": CreditNote, "retainer": RetainerInvoice, "payment": CustomerPayment}.get(kind)
+        source = (
+            model.objects.filter(organization_id=self.obj.organization_id, pk=pk).first() if model else None
+        )
         if source is None:
-            raise ValidationError(_("Choose a credit note or a retainer."))
+            raise ValidationError(_("Choose a credit note, a retainer or a payment with unused credit."))
         return source

@@ -133,6 +133,37 @@ def test_invoice_page_applies_a_retainer_or_a_credit_note(staff_client, customer
     assert retainer.retainer_available == Decimal("5.00")
 
 
+def test_invoice_page_applies_a_payments_unused_credit(staff_client, customer_a, customer_b):
+    invoice = make_invoice(customer_a, "100.00")
+    payment = payment_record(customer=customer_a, amount="40.00", date=today())
+    payment_record(customer=customer_b, amount="70.00", date=today())  # not this customer's credit
+
+    page = staff_client.get(action_url(invoice, "apply-credits")).content.decode()
+    staff_client.post(
+        action_url(invoice, "apply-credits"), {"source": f"payment-{payment.pk}", "amount": "40"}
+    )
+
+    assert payment.number in page and "PAY-00002" not in page
+    invoice.refresh_from_db()
+    payment.refresh_from_db()
+    assert (invoice.status, invoice.balance_due) == (Invoice.Status.PARTIALLY_PAID, Decimal("60.00"))
+    assert payment.unused_amount == Decimal("0")
+    assert payment.allocations.get().invoice == invoice
+
+
+def test_applying_more_than_a_payments_unused_credit_is_refused(staff_client, customer_a):
+    invoice = make_invoice(customer_a, "100.00")
+    payment = payment_record(customer=customer_a, amount="40.00", date=today())
+    before = db_state(invoice, payment)
+
+    response = staff_client.post(
+        action_url(invoice, "apply-credits"), {"source": f"payment-{payment.pk}", "amount": "50"}, follow=True
+    )
+
+    assert "more than the 40.00 available" in response.content.decode()
+    assert db_state(invoice, payment) == before
+
+
 def test_staff_sends_a_retainer_and_applies_what_was_paid_to_an_invoice(staff_client, customer_a):
     retainer = make_retainer(customer_a, "80.00", send=False)
     staff_client.post(action_url(retainer, "send"))
