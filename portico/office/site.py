@@ -14,6 +14,7 @@ class OfficeSite(admin.AdminSite):
     index_title = _("Back office")
     login_form = OfficeAuthenticationForm
     enable_nav_sidebar = True
+    site_url = None  # no "View site" link: the back office is the site staff use
 
     def has_permission(self, request) -> bool:
         return bool(request.user.is_active and request.user.is_staff and request.organization)
