@@ -50,6 +50,15 @@ def audit_record(
     )
 
 
+def _clean_body(body: str | None) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write a comment first.")})
+    if len(body) > 5000:
+        raise ValidationError({"body": _("A comment can be at most 5,000 characters long.")})
+    return body
+
+
 def comment_add(
     *, target: models.Model, body: str, author_user=None, author_contact=None, display_in_portal: bool = False
 ) -> Comment:
@@ -57,11 +66,7 @@ def comment_add(
     label = f"{target._meta.app_label}.{target._meta.model_name}"
     if label not in COMMENTABLE:
         raise ValidationError(_("Comments cannot be added to this kind of record."))
-    body = (body or "").strip()
-    if not body:
-        raise ValidationError({"body": _("Write a comment first.")})
-    if len(body) > 5000:
-        raise ValidationError({"body": _("A comment can be at most 5,000 characters long.")})
+    body = _clean_body(body)
     if (author_user is None) == (author_contact is None):
         raise ValidationError(_("A comment has exactly one author."))
     if author_user is not None:
@@ -93,6 +98,56 @@ def comment_add(
             data={"comment": comment.pk},
         )
     return comment
+
+
+def _lock_staff_comment(comment: Comment) -> Comment:
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.author_contact_id is not None:
+        raise ValidationError(
+            _("This comment was written by the customer's contact; only staff comments can be changed.")
+        )
+    return comment
+
+
+def comment_update(
+    *, comment: Comment, actor=None, body: str | None = None, display_in_portal: bool | None = None
+) -> Comment:
+    """Correct a staff comment's text, or show or hide it in the portal."""
+    with transaction.atomic():
+        comment = _lock_staff_comment(comment)
+        changed = []
+        if body is not None:
+            comment.body = _clean_body(body)
+            changed.append("body")
+        if display_in_portal is not None:
+            comment.display_in_portal = bool(display_in_portal)
+            changed.append("display_in_portal")
+        if changed:
+            comment.save(update_fields=changed)
+        audit_record(
+            organization=comment.organization,
+            action="comment.updated",
+            target=comment.target,
+            customer=comment.customer,
+            actor_user=actor,
+            data={"comment": comment.pk, "fields": changed},
+        )
+    return comment
+
+
+def comment_delete(*, comment: Comment, actor=None) -> None:
+    """Delete a staff comment; a contact's comment stays, as part of what the customer said."""
+    with transaction.atomic():
+        comment = _lock_staff_comment(comment)
+        audit_record(
+            organization=comment.organization,
+            action="comment.deleted",
+            target=comment.target,
+            customer=comment.customer,
+            actor_user=actor,
+            data={"comment": comment.pk, "body": comment.body[:200]},
+        )
+        comment.delete()
 
 
 def comments_for(*, target: models.Model, portal: bool = False):

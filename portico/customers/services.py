@@ -25,7 +25,13 @@ def customer_create(
     customer.full_clean()
     with transaction.atomic():
         customer.save()
-        audit_record(organization=organization, action="customer.created", target=customer, actor_user=actor)
+        audit_record(
+            organization=organization,
+            action="customer.created",
+            target=customer,
+            actor_user=actor,
+            customer=customer,
+        )
     return customer
 
 
@@ -128,7 +134,11 @@ def customer_update(*, customer: Customer, actor=None, **fields) -> Customer:
         customer.full_clean()
         customer.save()
         audit_record(
-            organization=customer.organization, action="customer.updated", target=customer, actor_user=actor
+            organization=customer.organization,
+            action="customer.updated",
+            target=customer,
+            actor_user=actor,
+            customer=customer,
         )
     return customer
 

@@ -262,3 +262,115 @@ def refund_create(
             data={"source": source.number, "amount": str(amount)},
         )
     return refund
+
+
+def refund_delete(*, refund: Refund, actor=None) -> None:
+    """Delete a refund recorded by mistake: its amount is available again on the credit note, payment or retainer."""
+    with transaction.atomic():
+        lock_customer(refund.customer_id)
+        refund = lock(Refund, refund.pk)
+        source = refund.source
+        source = lock(type(source), source.pk)
+        audit_record(
+            organization=refund.organization,
+            action="refund.deleted",
+            target=refund,
+            actor_user=actor,
+            customer=refund.customer,
+            data={
+                "number": refund.number,
+                "source": source.number,
+                "amount": str(round_money(refund.amount, refund.currency)),
+            },
+        )
+        refund.delete()
+        if isinstance(source, CreditNote):
+            credit_note_settle(source)
+        elif isinstance(source, CustomerPayment):
+            payment_settle(source)
+        else:
+            retainer_settle(source)
+
+
+#: Payment fields the back office may correct after recording; amounts and allocations change by other means.
+PAYMENT_EDITABLE_FIELDS = ("date", "mode", "reference", "notes", "bank_charges")
+
+
+def payment_update(*, payment: CustomerPayment, actor=None, **fields) -> CustomerPayment:
+    """Correct an offline payment's date, mode, reference, notes or bank charges."""
+    unknown = set(fields) - set(PAYMENT_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("These payment fields cannot be changed: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+        )
+    with transaction.atomic():
+        lock_customer(payment.customer_id)
+        payment = lock(CustomerPayment, payment.pk)
+        if payment.is_online:
+            raise ValidationError(_("An online payment cannot be edited; its details come from the gateway."))
+        if "mode" in fields and fields["mode"] not in PaymentMode.values:
+            raise ValidationError({"mode": _("Choose a payment mode.")})
+        if "bank_charges" in fields:
+            charges = parse_amount(fields["bank_charges"] or ZERO, payment.currency, field="bank_charges")
+            if charges > payment.amount:
+                raise ValidationError(
+                    {"bank_charges": _("Bank charges cannot be more than the amount received.")}
+                )
+            fields["bank_charges"] = charges
+        for name in ("reference", "notes"):
+            if name in fields:
+                fields[name] = (fields[name] or "").strip()
+        for name, value in fields.items():
+            setattr(payment, name, value)
+        payment.full_clean(exclude=["organization", "customer"])
+        payment.save(update_fields=list(fields) or None)
+        audit_record(
+            organization=payment.organization,
+            action="payment.updated",
+            target=payment,
+            actor_user=actor,
+            data={"fields": sorted(fields)},
+        )
+    return payment
+
+
+def payment_unallocate(*, allocation: PaymentAllocation, actor=None) -> None:
+    """Take back the part of a payment allocated to one invoice or retainer: it becomes available credit again.
+
+    A retainer allocation is refused when what was paid on the retainer has already been applied to invoices
+    or refunded beyond what would remain paid after removing it.
+    """
+    with transaction.atomic():
+        allocation = PaymentAllocation.objects.select_related("payment").get(pk=allocation.pk)
+        lock_customer(allocation.payment.customer_id)
+        payment = lock(CustomerPayment, allocation.payment_id)
+        allocation = lock(PaymentAllocation, allocation.pk)
+        document = allocation.document
+        document = lock(type(document), document.pk)
+        if isinstance(document, RetainerInvoice) and allocation.amount > document.retainer_available:
+            raise ValidationError(
+                _(
+                    "The retainer paid on %(number)s was already applied or refunded; only %(available)s "
+                    "of it is unused. Remove those applications or refunds first."
+                )
+                % {
+                    "number": document.number,
+                    "available": round_money(document.retainer_available, document.currency),
+                }
+            )
+        audit_record(
+            organization=payment.organization,
+            action="payment.unallocated",
+            target=payment,
+            actor_user=actor,
+            data={
+                "document": document.number,
+                "amount": str(round_money(allocation.amount, payment.currency)),
+            },
+        )
+        allocation.delete()
+        if isinstance(document, Invoice):
+            invoice_settle(document)
+        else:
+            retainer_settle(document)
+        payment_settle(payment)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from portico.activity.services import audit_record
 from portico.money import ZERO, parse_amount, to_decimal
-from portico.organizations.models import NumberSeries
+from portico.organizations.models import Membership, NumberSeries
 from portico.organizations.services import number_next
 
 from .models import Project, Task, TimeEntry, TimesheetApproval
@@ -42,8 +42,9 @@ def project_create(*, customer, name: str, rate: Decimal | str = ZERO, actor=Non
 
 
 def task_create(
-    *, project: Project, name: str, rate: Decimal | str = ZERO, is_billable: bool = True, **fields
+    *, project: Project, name: str, rate: Decimal | str = ZERO, is_billable: bool = True, actor=None, **fields
 ) -> Task:
+    """Add a task to a project, with its hourly rate and whether its time is billable."""
     task = Task(
         organization=project.organization,
         project=project,
@@ -53,8 +54,46 @@ def task_create(
         **fields,
     )
     task.full_clean()
-    task.save()
+    with transaction.atomic():
+        task.save()
+        audit_record(
+            organization=task.organization,
+            action="task.created",
+            target=task,
+            actor_user=actor,
+            customer=project.customer,
+            data={"project": project.number},
+        )
     return task
+
+
+def _clean_hours(hours: Decimal | str) -> Decimal:
+    hours = to_decimal(hours)
+    if hours <= 0 or hours > 24:
+        raise ValidationError({"hours": _("Hours must be more than 0 and at most 24.")})
+    if hours != hours.quantize(Decimal("0.01")):
+        raise ValidationError({"hours": _("Log hours to the hundredth at most (0.25 is a quarter hour).")})
+    return hours
+
+
+def _require_member(user, task: Task) -> None:
+    """Time is logged by staff of the task's organization, never by someone outside it."""
+    if (
+        user is not None
+        and not Membership.objects.filter(organization_id=task.organization_id, user=user).exists()
+    ):
+        raise ValidationError({"user": _("%(user)s is not staff of this organization.") % {"user": user}})
+
+
+def _entry_audit(entry: TimeEntry, action: str, actor, **data) -> None:
+    audit_record(
+        organization=entry.organization,
+        action=action,
+        target=entry,
+        actor_user=actor,
+        customer=entry.project.customer,
+        data={"project": entry.project.number, "task": entry.task.name, "hours": str(entry.hours), **data},
+    )
 
 
 def time_entry_log(
@@ -65,13 +104,11 @@ def time_entry_log(
     user=None,
     notes: str = "",
     is_billable: bool | None = None,
+    actor=None,
 ) -> TimeEntry:
-    """Log time on a task; billable unless the task is not."""
-    hours = to_decimal(hours)
-    if hours <= 0 or hours > 24:
-        raise ValidationError({"hours": _("Hours must be more than 0 and at most 24.")})
-    if hours != hours.quantize(Decimal("0.01")):
-        raise ValidationError({"hours": _("Log hours to the hundredth at most (0.25 is a quarter hour).")})
+    """Log time on a task, by a member of its organization; billable unless the task is not."""
+    hours = _clean_hours(hours)
+    _require_member(user, task)
     entry = TimeEntry(
         organization=task.organization,
         project=task.project,
@@ -83,7 +120,9 @@ def time_entry_log(
         is_billable=task.is_billable if is_billable is None else is_billable,
     )
     entry.full_clean()
-    entry.save()
+    with transaction.atomic():
+        entry.save()
+        _entry_audit(entry, "timeentry.logged", actor)
     return entry
 
 
@@ -208,30 +247,60 @@ def project_update(*, project: Project, actor=None, **fields) -> Project:
     return project
 
 
-def task_update(*, task: Task, **fields) -> Task:
+def task_update(*, task: Task, actor=None, **fields) -> Task:
     """Change a task's name, description, hourly rate or billable flag."""
     allowed = {"name", "description", "rate", "is_billable"}
     if set(fields) - allowed:
         raise ValidationError(_("Only a task's name, description, rate and billable flag can change."))
-    if "rate" in fields:
-        fields["rate"] = parse_amount(fields["rate"], task.project.customer.currency, field="rate")
-    if "name" in fields:
-        fields["name"] = (fields["name"] or "").strip()
-    for name, value in fields.items():
-        setattr(task, name, value)
-    task.full_clean()
-    task.save()
+    with transaction.atomic():
+        task = (
+            Task.objects.select_for_update(of=("self",)).select_related("project__customer").get(pk=task.pk)
+        )
+        if "rate" in fields:
+            fields["rate"] = parse_amount(fields["rate"], task.project.customer.currency, field="rate")
+        if "name" in fields:
+            fields["name"] = (fields["name"] or "").strip()
+        for name, value in fields.items():
+            setattr(task, name, value)
+        task.full_clean()
+        task.save()
+        audit_record(
+            organization=task.organization,
+            action="task.updated",
+            target=task,
+            actor_user=actor,
+            customer=task.project.customer,
+            data={"fields": sorted(fields)},
+        )
     return task
 
 
 def _require_entry_open(entry: TimeEntry) -> None:
+    """Billed time, and time gathered in a draft, pending or approved timesheet, no longer changes.
+
+    Time in a rejected timesheet is corrected and gathered again; a draft timesheet is deleted first, so its
+    total hours always match its entries.
+    """
     if entry.billing_status == TimeEntry.BillingStatus.BILLED:
         raise ValidationError(_("This time entry was billed; it can no longer change."))
+    if entry.approval_id and entry.approval.status == AS.DRAFT:
+        raise ValidationError(
+            _("This time entry is in draft timesheet %(number)s; delete that timesheet first to change it.")
+            % {"number": entry.approval.number}
+        )
     if entry.approval_id and entry.approval.status in (AS.PENDING, AS.APPROVED):
         raise ValidationError(
             _("This time entry is in timesheet %(number)s (%(status)s); it can no longer change.")
             % {"number": entry.approval.number, "status": entry.approval.get_status_display().lower()}
         )
+
+
+def _lock_entry(entry: TimeEntry) -> TimeEntry:
+    return (
+        TimeEntry.objects.select_for_update(of=("self",))
+        .select_related("approval", "project__customer", "task")
+        .get(pk=entry.pk)
+    )
 
 
 def time_entry_update(
@@ -243,20 +312,20 @@ def time_entry_update(
     user=None,
     notes: str = "",
     is_billable: bool = True,
+    actor=None,
 ) -> TimeEntry:
-    """Correct an unbilled time entry that is not awaiting or past the customer's approval."""
-    hours = to_decimal(hours)
-    if hours <= 0 or hours > 24:
-        raise ValidationError({"hours": _("Hours must be more than 0 and at most 24.")})
-    if hours != hours.quantize(Decimal("0.01")):
-        raise ValidationError({"hours": _("Log hours to the hundredth at most (0.25 is a quarter hour).")})
+    """Correct an unbilled time entry that is not gathered in a timesheet (or only in a rejected one).
+
+    The task may change to another task of the same project, and the user only to staff of the organization.
+    """
+    hours = _clean_hours(hours)
     with transaction.atomic():
-        entry = TimeEntry.objects.select_for_update(of=("self",)).select_related("approval").get(pk=entry.pk)
+        entry = _lock_entry(entry)
         _require_entry_open(entry)
-        if task.organization_id != entry.organization_id:
-            raise ValidationError({"task": _("Choose a task of your organization.")})
+        if task.project_id != entry.project_id:
+            raise ValidationError({"task": _("Choose a task of this entry's project.")})
+        _require_member(user, task)
         entry.task = task
-        entry.project = task.project
         entry.date = date
         entry.hours = hours
         entry.user = user
@@ -264,14 +333,16 @@ def time_entry_update(
         entry.is_billable = is_billable
         entry.full_clean()
         entry.save()
+        _entry_audit(entry, "timeentry.updated", actor)
     return entry
 
 
-def time_entry_delete(*, entry: TimeEntry) -> None:
-    """Delete an unbilled time entry that is not awaiting or past the customer's approval."""
+def time_entry_delete(*, entry: TimeEntry, actor=None) -> None:
+    """Delete an unbilled time entry that is not gathered in a timesheet (or only in a rejected one)."""
     with transaction.atomic():
-        entry = TimeEntry.objects.select_for_update(of=("self",)).select_related("approval").get(pk=entry.pk)
+        entry = _lock_entry(entry)
         _require_entry_open(entry)
+        _entry_audit(entry, "timeentry.deleted", actor, date=entry.date.isoformat())
         entry.delete()
 
 
@@ -348,3 +419,23 @@ def time_entries_unbill(*, invoice) -> int:
     return TimeEntry.objects.filter(invoice=invoice).update(
         billing_status=TimeEntry.BillingStatus.UNBILLED, invoice=None
     )
+
+
+def timesheet_approval_delete(*, approval: TimesheetApproval, actor=None) -> None:
+    """Delete a draft approval; its time entries are released, to be gathered again or changed."""
+    with transaction.atomic():
+        approval = TimesheetApproval.objects.select_for_update().get(pk=approval.pk)
+        if approval.status != AS.DRAFT:
+            raise ValidationError(
+                _("This timesheet is %(status)s; only a draft can be deleted.")
+                % {"status": approval.get_status_display().lower()}
+            )
+        TimeEntry.objects.filter(approval=approval).update(approval=None)
+        audit_record(
+            organization=approval.organization,
+            action="timesheet.deleted",
+            target=approval,
+            actor_user=actor,
+            data={"number": approval.number},
+        )
+        approval.delete()

@@ -37,6 +37,9 @@ class CreditNote(SalesDocument):
             models.CheckConstraint(
                 condition=models.Q(balance__gte=0), name="creditnote_balance_not_negative"
             ),
+            models.CheckConstraint(
+                condition=models.Q(balance__lte=models.F("total")), name="creditnote_balance_within_total"
+            ),
         ]
         indexes = [
             models.Index(fields=["customer", "status", "-date"], name="creditnote_customer_status"),

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portico.activity.services import audit_record
 from portico.catalog.models import Item, Tax
@@ -36,6 +37,9 @@ from ..models import (
     SalesOrderLine,
 )
 
+#: Header fields every kind of document may be created with; status, balances and links are set by services.
+COMMON_HEADER_FIELDS = ("reference", "notes", "terms")
+
 
 @dataclass(frozen=True)
 class DocumentKind:
@@ -43,23 +47,51 @@ class DocumentKind:
     series: str
     editable_statuses: tuple[str, ...]
     label: str
+    header_fields: tuple[str, ...] = ()
+
+    @property
+    def creatable_fields(self) -> tuple[str, ...]:
+        return COMMON_HEADER_FIELDS + self.header_fields
 
 
 KINDS: dict[type, DocumentKind] = {
-    Quote: DocumentKind(QuoteLine, NumberSeries.Kind.QUOTE, (Quote.Status.DRAFT,), "quote"),
-    Invoice: DocumentKind(InvoiceLine, NumberSeries.Kind.INVOICE, (Invoice.Status.DRAFT,), "invoice"),
+    Quote: DocumentKind(QuoteLine, NumberSeries.Kind.QUOTE, (Quote.Status.DRAFT,), "quote", ("expiry_date",)),
+    Invoice: DocumentKind(
+        InvoiceLine,
+        NumberSeries.Kind.INVOICE,
+        (Invoice.Status.DRAFT,),
+        "invoice",
+        ("due_date", "allow_partial_payments", "payment_gateways"),
+    ),
     RetainerInvoice: DocumentKind(
         RetainerInvoiceLine,
         NumberSeries.Kind.RETAINER_INVOICE,
         (RetainerInvoice.Status.DRAFT,),
         "retainer invoice",
+        ("project", "quote"),
     ),
     CreditNote: DocumentKind(
-        CreditNoteLine, NumberSeries.Kind.CREDIT_NOTE, (CreditNote.Status.DRAFT,), "credit note"
+        CreditNoteLine,
+        NumberSeries.Kind.CREDIT_NOTE,
+        (CreditNote.Status.DRAFT,),
+        "credit note",
+        ("invoice", "reason"),
     ),
     SalesOrder: DocumentKind(
-        SalesOrderLine, NumberSeries.Kind.SALES_ORDER, (SalesOrder.Status.DRAFT,), "sales order"
+        SalesOrderLine,
+        NumberSeries.Kind.SALES_ORDER,
+        (SalesOrder.Status.DRAFT,),
+        "sales order",
+        ("expected_shipment_date",),
     ),
+}
+
+#: Header fields that name another record; it must belong to the document's customer.
+RELATED_FIELDS = {
+    "project": gettext_lazy("project"),
+    "quote": gettext_lazy("quote"),
+    "sales_order": gettext_lazy("sales order"),
+    "invoice": gettext_lazy("invoice"),
 }
 
 
@@ -169,6 +201,25 @@ def _reset_balances(document: SalesDocument) -> None:
         document.balance = document.total
 
 
+def _check_header_fields(kind: DocumentKind, customer: Customer, fields: dict) -> None:
+    """Refuse fields a new document may not be created with, and related records of another customer."""
+    unknown = sorted(set(fields) - set(kind.creatable_fields))
+    if unknown:
+        raise ValidationError(
+            _("A new %(kind)s cannot be created with these fields: %(names)s.")
+            % {"kind": kind.label, "names": ", ".join(unknown)}
+        )
+    errors = {}
+    for name, label in RELATED_FIELDS.items():
+        related = fields.get(name)
+        if related is None:
+            continue
+        if related.organization_id != customer.organization_id or related.customer_id != customer.pk:
+            errors[name] = _("This %(record)s belongs to another customer.") % {"record": label}
+    if errors:
+        raise ValidationError(errors)
+
+
 def document_create(
     *,
     model: type,
@@ -180,6 +231,7 @@ def document_create(
 ) -> SalesDocument:
     """Create a draft document of the given kind for a customer, numbered from the organization's series."""
     kind = KINDS[model]
+    _check_header_fields(kind, customer, fields)
     document = model(
         organization=customer.organization, customer=customer, date=date, currency=customer.currency, **fields
     )
@@ -303,4 +355,36 @@ def document_delete(*, document: SalesDocument, actor=None) -> None:
             from portico.projects.services import time_entries_unbill
 
             time_entries_unbill(invoice=document)
+            invoice_reopen_sources(invoice=document, actor=actor)
         document.delete()
+
+
+def invoice_reopen_sources(*, invoice: Invoice, actor=None) -> None:
+    """An invoice that is voided or deleted no longer bills its quotes and sales order: they are open again.
+
+    Its quotes go back to accepted (to be invoiced again, directly or through their sales order), its sales
+    order back to open. Callers hold the invoice's lock inside their transaction.
+    """
+    for quote in Quote.objects.select_for_update().filter(invoice=invoice).order_by("pk"):
+        quote.status = Quote.Status.ACCEPTED
+        quote.invoice = None
+        quote.save(update_fields=["status", "invoice", "updated_at"])
+        audit_record(
+            organization=quote.organization,
+            action="quote.reopened",
+            target=quote,
+            actor_user=actor,
+            data={"invoice": invoice.number},
+        )
+    if invoice.sales_order_id:
+        order = lock(SalesOrder, invoice.sales_order_id)
+        if order.status == SalesOrder.Status.INVOICED:
+            order.status = SalesOrder.Status.OPEN
+            order.save(update_fields=["status", "updated_at"])
+            audit_record(
+                organization=order.organization,
+                action="salesorder.reopened",
+                target=order,
+                actor_user=actor,
+                data={"invoice": invoice.number},
+            )

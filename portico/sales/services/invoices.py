@@ -16,7 +16,14 @@ from portico.projects.services import time_entries_unbill
 
 from ..models import CreditApplication, CreditNote, Invoice, RetainerApplication, RetainerInvoice
 from .balances import credit_note_settle, invoice_settle, retainer_settle
-from .documents import document_create, lock, lock_customer, require_status, snapshot_customer
+from .documents import (
+    document_create,
+    invoice_reopen_sources,
+    lock,
+    lock_customer,
+    require_status,
+    snapshot_customer,
+)
 
 IS = Invoice.Status
 RS = RetainerInvoice.Status
@@ -75,6 +82,7 @@ def invoice_void(*, invoice: Invoice, actor=None) -> Invoice:
         invoice.balance_due = Decimal(0)
         invoice.save()
         time_entries_unbill(invoice=invoice)
+        invoice_reopen_sources(invoice=invoice, actor=actor)
         audit_record(
             organization=invoice.organization, action="invoice.voided", target=invoice, actor_user=actor
         )
@@ -279,3 +287,49 @@ def retainer_apply(
             data={"retainer": retainer.number, "amount": str(amount)},
         )
     return application
+
+
+def credit_application_remove(*, application: CreditApplication, actor=None) -> None:
+    """Take back credit applied to an invoice: the invoice owes it again and the credit note offers it again."""
+    with transaction.atomic():
+        application = CreditApplication.objects.select_related("credit_note").get(pk=application.pk)
+        lock_customer(application.credit_note.customer_id)
+        credit_note = lock(CreditNote, application.credit_note_id)
+        invoice = lock(Invoice, application.invoice_id)
+        application = lock(CreditApplication, application.pk)
+        audit_record(
+            organization=invoice.organization,
+            action="creditnote.unapplied",
+            target=invoice,
+            actor_user=actor,
+            data={
+                "credit_note": credit_note.number,
+                "amount": str(round_money(application.amount, credit_note.currency)),
+            },
+        )
+        application.delete()
+        credit_note_settle(credit_note)
+        invoice_settle(invoice)
+
+
+def retainer_application_remove(*, application: RetainerApplication, actor=None) -> None:
+    """Take back retainer applied to an invoice: the invoice owes it again and the retainer has it available."""
+    with transaction.atomic():
+        application = RetainerApplication.objects.select_related("retainer_invoice").get(pk=application.pk)
+        lock_customer(application.retainer_invoice.customer_id)
+        retainer = lock(RetainerInvoice, application.retainer_invoice_id)
+        invoice = lock(Invoice, application.invoice_id)
+        application = lock(RetainerApplication, application.pk)
+        audit_record(
+            organization=invoice.organization,
+            action="retainer.unapplied",
+            target=invoice,
+            actor_user=actor,
+            data={
+                "retainer": retainer.number,
+                "amount": str(round_money(application.amount, retainer.currency)),
+            },
+        )
+        application.delete()
+        retainer_settle(retainer)
+        invoice_settle(invoice)

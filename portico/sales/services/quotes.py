@@ -165,6 +165,11 @@ def quote_convert_to_invoice(*, quote: Quote, date: datetime.date | None = None,
         quote = lock(Quote, quote.pk)
         require_status(quote, [S.SENT, S.ACCEPTED], _("converted to an invoice"))
         _refuse_if_expired(quote)
+        if quote.sales_order_id:
+            raise ValidationError(
+                _("This quote became sales order %(number)s; invoice its sales order instead.")
+                % {"number": quote.sales_order.number}
+            )
         invoice = invoice_create(
             customer=quote.customer,
             date=date or timezone.localdate(),

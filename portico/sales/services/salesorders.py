@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from portico.activity.services import audit_record
 
-from ..models import Invoice, SalesOrder
+from ..models import Invoice, Quote, SalesOrder
 from .documents import document_create, lines_of, lock, require_status, snapshot_customer
 
 S = SalesOrder.Status
@@ -39,7 +39,10 @@ def sales_order_confirm(*, order: SalesOrder, actor=None) -> SalesOrder:
 def sales_order_convert_to_invoice(
     *, order: SalesOrder, date: datetime.date | None = None, actor=None
 ) -> Invoice:
-    """Invoice an open order in full: a draft invoice linked to the order, which becomes invoiced."""
+    """Invoice an open order in full: a draft invoice linked to the order, which becomes invoiced.
+
+    The quotes the order came from become invoiced too, by this invoice, so they cannot be invoiced again.
+    """
     from .invoices import invoice_create
 
     with transaction.atomic():
@@ -58,6 +61,17 @@ def sales_order_convert_to_invoice(
         invoice.save(update_fields=["sales_order"])
         order.status = S.INVOICED
         order.save()
+        for quote in Quote.objects.select_for_update().filter(sales_order=order).order_by("pk"):
+            quote.status = Quote.Status.INVOICED
+            quote.invoice = invoice
+            quote.save(update_fields=["status", "invoice", "updated_at"])
+            audit_record(
+                organization=quote.organization,
+                action="quote.invoiced",
+                target=quote,
+                actor_user=actor,
+                data={"invoice": invoice.number, "sales_order": order.number},
+            )
         audit_record(
             organization=order.organization,
             action="salesorder.invoiced",

@@ -1,0 +1,74 @@
+"""Changing a customer's details, and removing contact persons."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from portico.activity.models import AuditEvent
+from portico.customers.models import ContactPerson
+from portico.customers.services import contact_person_create, contact_person_delete, customer_update
+from portico.testing import audit_actions, db_state, make_invoice
+
+
+def test_staff_changes_a_customers_name_terms_and_currency_before_any_document(customer_a, staff):
+    customer_update(
+        customer=customer_a,
+        actor=staff,
+        display_name="  Customer Alpha ",
+        payment_terms_days=15,
+        currency="eur",
+    )
+
+    customer_a.refresh_from_db()
+    assert (customer_a.display_name, customer_a.payment_terms_days, customer_a.currency) == (
+        "Customer Alpha",
+        15,
+        "EUR",
+    )
+    event = AuditEvent.objects.get(action="customer.updated")
+    assert (event.object_id, event.actor_user, event.customer) == (customer_a.pk, staff, customer_a)
+
+
+def test_a_customers_currency_cannot_change_once_it_has_documents(customer_a):
+    make_invoice(customer_a, "10.00")
+    before = db_state(customer_a)
+    with pytest.raises(ValidationError) as exc:
+        customer_update(customer=customer_a, currency="EUR")
+    assert exc.value.message_dict == {
+        "currency": ["This customer already has documents in USD; the currency cannot change."]
+    }
+    assert db_state(customer_a) == before
+    customer_a.refresh_from_db()
+    assert customer_a.currency == "USD"
+
+
+def test_a_customers_organization_cannot_be_changed(customer_a, other_org):
+    before = db_state(customer_a)
+    with pytest.raises(ValidationError) as exc:
+        customer_update(customer=customer_a, organization=other_org)
+    assert exc.value.messages == ["These customer fields cannot be changed: organization."]
+    assert db_state(customer_a) == before
+
+
+def test_deleting_the_primary_contact_makes_the_next_one_primary(customer_a, staff):
+    first = contact_person_create(customer=customer_a, first_name="Ann", email="ann@a.test")
+    second = contact_person_create(customer=customer_a, first_name="Bob", email="bob@a.test")
+
+    contact_person_delete(contact=first, actor=staff)
+
+    second.refresh_from_db()
+    assert not ContactPerson.objects.filter(pk=first.pk).exists()
+    assert second.is_primary
+    assert audit_actions(first) == ["contact.created", "contact.deleted"]
+    event = AuditEvent.objects.get(action="contact.deleted")
+    assert (event.actor_user, event.customer, event.data) == (staff, customer_a, {"email": "ann@a.test"})
+
+
+def test_a_contact_already_deleted_cannot_be_deleted_again(customer_a):
+    contact = contact_person_create(customer=customer_a, first_name="Ann", email="ann@a.test")
+    contact_person_delete(contact=contact)
+    before = db_state(customer_a)
+    with pytest.raises(ContactPerson.DoesNotExist):
+        contact_person_delete(contact=contact)
+    assert db_state(customer_a) == before
