@@ -368,27 +368,35 @@ class RetainerInvoiceAdmin(PaymentsPanelMixin, DocumentAdmin):
                 ],
                 _("No payments yet."),
             ),
-            Table(
-                _("Applied to invoices"),
-                [*headers, ""],
-                [
-                    [
-                        link(a.invoice),
-                        cell(a.date),
-                        money(a.amount),
-                        self.row_button(obj, "remove-application", a),
-                    ]
-                    for a in obj.applications.select_related("invoice").order_by("date", "id")
-                ],
-                _("Not applied to any invoice."),
-            ),
-            Table(
-                _("Refunds"),
-                headers,
-                [[link(f), cell(f.date), money(f.amount)] for f in obj.refunds.order_by("date", "id")],
-                _("No refunds."),
-            ),
+            *credit_use_tables(self, obj, money),
         ]
+
+
+def credit_use_tables(model_admin, obj, money) -> list[Table]:
+    """Where a credit note's or a retainer's money went: the invoices it settled, and the refunds."""
+    headers = [_("Number"), _("Date"), _("Amount")]
+    return [
+        Table(
+            _("Applied to invoices"),
+            [*headers, ""],
+            [
+                [
+                    link(a.invoice),
+                    cell(a.date),
+                    money(a.amount),
+                    model_admin.row_button(obj, "remove-application", a),
+                ]
+                for a in obj.applications.select_related("invoice").order_by("date", "id")
+            ],
+            _("Not applied to any invoice."),
+        ),
+        Table(
+            _("Refunds"),
+            headers,
+            [[link(f), cell(f.date), money(f.amount)] for f in obj.refunds.order_by("date", "id")],
+            _("No refunds."),
+        ),
+    ]
 
 
 @admin.register(CreditNote, site=office_site)
@@ -453,29 +461,7 @@ class CreditNoteAdmin(DocumentAdmin):
         def money(amount):
             return cell(format_money(amount, obj.currency, locale))
 
-        headers = [_("Number"), _("Date"), _("Amount")]
-        return [
-            Table(
-                _("Applied to invoices"),
-                [*headers, ""],
-                [
-                    [
-                        link(a.invoice),
-                        cell(a.date),
-                        money(a.amount),
-                        self.row_button(obj, "remove-application", a),
-                    ]
-                    for a in obj.applications.select_related("invoice").order_by("date", "id")
-                ],
-                _("Not applied to any invoice."),
-            ),
-            Table(
-                _("Refunds"),
-                headers,
-                [[link(f), cell(f.date), money(f.amount)] for f in obj.refunds.order_by("date", "id")],
-                _("No refunds."),
-            ),
-        ]
+        return credit_use_tables(self, obj, money)
 
 
 @admin.register(SalesOrder, site=office_site)
