@@ -289,47 +289,48 @@ def retainer_apply(
     return application
 
 
-def credit_application_remove(*, application: CreditApplication, actor=None) -> None:
-    """Take back credit applied to an invoice: the invoice owes it again and the credit note offers it again."""
+def _application_remove(application, *, source_field: str, settle, action: str, actor) -> None:
+    """Delete a credit or retainer application under the customer's lock and re-settle both sides."""
+    model = type(application)
+    source_model = model._meta.get_field(source_field).related_model
     with transaction.atomic():
-        application = CreditApplication.objects.select_related("credit_note").get(pk=application.pk)
-        lock_customer(application.credit_note.customer_id)
-        credit_note = lock(CreditNote, application.credit_note_id)
+        application = model.objects.select_related(source_field).get(pk=application.pk)
+        lock_customer(getattr(application, source_field).customer_id)
+        source = lock(source_model, getattr(application, f"{source_field}_id"))
         invoice = lock(Invoice, application.invoice_id)
-        application = lock(CreditApplication, application.pk)
+        application = lock(model, application.pk)
         audit_record(
             organization=invoice.organization,
-            action="creditnote.unapplied",
+            action=action,
             target=invoice,
             actor_user=actor,
             data={
-                "credit_note": credit_note.number,
-                "amount": str(round_money(application.amount, credit_note.currency)),
+                source_field.replace("_invoice", ""): source.number,
+                "amount": str(round_money(application.amount, source.currency)),
             },
         )
         application.delete()
-        credit_note_settle(credit_note)
+        settle(source)
         invoice_settle(invoice)
+
+
+def credit_application_remove(*, application: CreditApplication, actor=None) -> None:
+    """Take back credit applied to an invoice: the invoice owes it again and the credit note offers it again."""
+    _application_remove(
+        application,
+        source_field="credit_note",
+        settle=credit_note_settle,
+        action="creditnote.unapplied",
+        actor=actor,
+    )
 
 
 def retainer_application_remove(*, application: RetainerApplication, actor=None) -> None:
     """Take back retainer applied to an invoice: the invoice owes it again and the retainer has it available."""
-    with transaction.atomic():
-        application = RetainerApplication.objects.select_related("retainer_invoice").get(pk=application.pk)
-        lock_customer(application.retainer_invoice.customer_id)
-        retainer = lock(RetainerInvoice, application.retainer_invoice_id)
-        invoice = lock(Invoice, application.invoice_id)
-        application = lock(RetainerApplication, application.pk)
-        audit_record(
-            organization=invoice.organization,
-            action="retainer.unapplied",
-            target=invoice,
-            actor_user=actor,
-            data={
-                "retainer": retainer.number,
-                "amount": str(round_money(application.amount, retainer.currency)),
-            },
-        )
-        application.delete()
-        retainer_settle(retainer)
-        invoice_settle(invoice)
+    _application_remove(
+        application,
+        source_field="retainer_invoice",
+        settle=retainer_settle,
+        action="retainer.unapplied",
+        actor=actor,
+    )
