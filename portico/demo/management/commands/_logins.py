@@ -32,14 +32,15 @@ def write_logins(stdout: OutputWrapper, style: Style, *, base_url: str = DEFAULT
     try:
         portal = reverse("portal:home", kwargs={"slug": DEMO_SLUG})
     except NoReverseMatch:
-        portal = None  # the customer portal is not installed in this build
+        portal = None  # no customer portal URLs in this installation
     if portal:
         stdout.write(f"  Customer portal:  {base_url}{portal}")
     stdout.write(
-        f"  Demo contact's portal login (Maya Chen, Blue Harbor Coffee):  {CONTACT_EMAIL}  "
+        f"  Demo contact's login (Maya Chen, Blue Harbor Coffee):  {CONTACT_EMAIL}  "
         f"password: {_password(CONTACT_EMAIL, CONTACT_PASSWORD)}"
     )
-    stdout.write("  The contact logs in to the customer portal; the back office at /office/ is for staff.")
+    if portal:
+        stdout.write("  The contact logs in to the customer portal; the back office at /office/ is for staff.")
     stdout.write("")
     stdout.write("  These are demo passwords, for a local demo database only.")
     stdout.write("")
