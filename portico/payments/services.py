@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portico.activity.services import audit_record
-from portico.money import ZERO, parse_amount, round_money
+from portico.money import ZERO, format_money, parse_amount, round_money
 from portico.organizations.models import NumberSeries
 from portico.organizations.services import number_next
 from portico.sales.models import CreditNote, Invoice, RetainerInvoice
@@ -40,8 +40,8 @@ def payment_settle(payment: CustomerPayment) -> CustomerPayment:
         raise ValidationError(
             _("The allocations (%(used)s) are more than the payment of %(amount)s.")
             % {
-                "used": round_money(used, payment.currency),
-                "amount": round_money(payment.amount, payment.currency),
+                "used": format_money(used, payment.currency, payment.organization.locale),
+                "amount": format_money(payment.amount, payment.currency, payment.organization.locale),
             }
         )
     payment.unused_amount = unused
@@ -58,7 +58,10 @@ def _allocate(payment: CustomerPayment, allocations: Sequence[tuple[Payable, Dec
     if total > payment.unused_amount:
         raise ValidationError(
             _("The allocations add up to %(total)s, more than the %(unused)s available on this payment.")
-            % {"total": total, "unused": round_money(payment.unused_amount, payment.currency)}
+            % {
+                "total": format_money(total, payment.currency, payment.organization.locale),
+                "unused": format_money(payment.unused_amount, payment.currency, payment.organization.locale),
+            }
         )
     seen = set()
     for document, amount in sorted(parsed, key=lambda pair: (type(pair[0]).__name__, pair[0].pk)):
@@ -231,7 +234,10 @@ def refund_create(
             raise ValidationError(
                 {
                     "amount": _("Only %(available)s is available to refund from %(number)s.")
-                    % {"available": round_money(available, source.currency), "number": source.number}
+                    % {
+                        "available": format_money(available, source.currency, source.organization.locale),
+                        "number": source.number,
+                    }
                 }
             )
         refund = Refund.objects.create(
@@ -355,7 +361,9 @@ def payment_unallocate(*, allocation: PaymentAllocation, actor=None) -> None:
                 )
                 % {
                     "number": document.number,
-                    "available": round_money(document.retainer_available, document.currency),
+                    "available": format_money(
+                        document.retainer_available, document.currency, document.organization.locale
+                    ),
                 }
             )
         audit_record(

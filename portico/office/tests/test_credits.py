@@ -160,7 +160,7 @@ def test_applying_more_than_a_payments_unused_credit_is_refused(staff_client, cu
         action_url(invoice, "apply-credits"), {"source": f"payment-{payment.pk}", "amount": "50"}, follow=True
     )
 
-    assert "more than the 40.00 available" in response.content.decode()
+    assert "more than the $40.00 available" in response.content.decode()
     assert db_state(invoice, payment) == before
 
 

@@ -86,7 +86,7 @@ def test_parallel_payments_never_overpay_an_invoice(customer_a):
     for error in refused:
         assert isinstance(error, ValidationError), repr(error)
         assert error.messages in (
-            [f"30.00 is more than the 10.00 due on {invoice.number}."],
+            [f"$30.00 is more than the $10.00 due on {invoice.number}."],
             [f"{invoice.number} is paid; only sent or partially paid invoices can be paid."],
         )
     invoice.refresh_from_db()
@@ -129,7 +129,7 @@ def test_parallel_applications_never_spend_a_credit_note_twice(customer_a):
     assert len(_ok(outcomes)) == 2
     for error in _errors(outcomes):
         assert isinstance(error, ValidationError), repr(error)
-        assert error.messages == [f"Credit note {credit_note.number} has only 20.00 left."]
+        assert error.messages == [f"Credit note {credit_note.number} has only $20.00 left."]
     credit_note.refresh_from_db()
     assert (credit_note.status, credit_note.balance) == (CreditNote.Status.OPEN, Decimal("20.00"))
     assert CreditApplication.objects.aggregate(s=Sum("amount"))["s"] == Decimal("80.00")
@@ -149,7 +149,7 @@ def test_parallel_allocations_never_spend_a_payments_credit_twice(customer_a):
     for error in _errors(outcomes):
         assert isinstance(error, ValidationError), repr(error)
         assert error.messages == [
-            "The allocations add up to 40.00, more than the 20.00 available on this payment."
+            "The allocations add up to $40.00, more than the $20.00 available on this payment."
         ]
     payment.refresh_from_db()
     assert payment.unused_amount == Decimal("20.00")

@@ -166,7 +166,7 @@ def test_a_retainer_payment_already_applied_cannot_be_taken_back(customer_a):
         payment_unallocate(allocation=payment.allocations.get())
 
     assert exc.value.messages == [
-        f"The retainer paid on {retainer.number} was already applied or refunded; only 35.00 of it is "
+        f"The retainer paid on {retainer.number} was already applied or refunded; only $35.00 of it is "
         "unused. Remove those applications or refunds first."
     ]
     assert db_state(retainer, payment, invoice) == before
@@ -184,7 +184,7 @@ def test_a_retainer_payment_partly_refunded_cannot_be_taken_back(customer_a):
         payment_unallocate(allocation=payment.allocations.get())
 
     assert exc.value.messages == [
-        f"The retainer paid on {retainer.number} was already applied or refunded; only 59.99 of it is "
+        f"The retainer paid on {retainer.number} was already applied or refunded; only $59.99 of it is "
         "unused. Remove those applications or refunds first."
     ]
     assert db_state(retainer, payment) == before

@@ -83,7 +83,7 @@ def test_allocations_above_the_payment_are_refused(customer_a):
     second = make_invoice(customer_a, "100.00")
     _refused(
         customer_a,
-        "The allocations add up to 150.00, more than the 100.00 available on this payment.",
+        "The allocations add up to $150.00, more than the $100.00 available on this payment.",
         objects=(first, second),
         amount="100.00",
         allocations=[(first, "75.00"), (second, "75.00")],
@@ -95,7 +95,7 @@ def test_allocation_above_an_invoices_balance_is_refused(customer_a):
     payment_record(customer=customer_a, amount="60.00", date=today(), allocations=[(invoice, "60.00")])
     _refused(
         customer_a,
-        f"40.01 is more than the 40.00 due on {invoice.number}.",
+        f"$40.01 is more than the $40.00 due on {invoice.number}.",
         objects=(invoice,),
         amount="100.00",
         allocations=[(invoice, "40.01")],
@@ -187,7 +187,7 @@ def test_allocating_more_than_the_unused_credit_is_refused(customer_a):
     with pytest.raises(ValidationError) as exc:
         payment_allocate(payment=payment, allocations=[(invoice, "30.01")])
     assert exc.value.messages == [
-        "The allocations add up to 30.01, more than the 30.00 available on this payment."
+        "The allocations add up to $30.01, more than the $30.00 available on this payment."
     ]
     assert db_state(payment, invoice) == before
 

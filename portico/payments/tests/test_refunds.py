@@ -52,7 +52,7 @@ def test_refunded_credit_can_no_longer_be_allocated(customer_a):
     with pytest.raises(ValidationError) as exc:
         payment_allocate(payment=payment, allocations=[(invoice, "50.00")])
     assert exc.value.messages == [
-        "The allocations add up to 50.00, more than the 40.00 available on this payment."
+        "The allocations add up to $50.00, more than the $40.00 available on this payment."
     ]
     assert db_state(payment, invoice) == before
 
@@ -65,7 +65,7 @@ def test_refunding_more_than_a_payment_has_unused_is_refused(customer_a):
     before = db_state(payment, invoice)
     with pytest.raises(ValidationError) as exc:
         refund_create(source=payment, amount="30.01", date=today())
-    assert exc.value.message_dict == {"amount": [f"Only 30.00 is available to refund from {payment.number}."]}
+    assert exc.value.message_dict == {"amount": [f"Only $30.00 is available to refund from {payment.number}."]}
     assert db_state(payment, invoice) == before
 
 
@@ -75,7 +75,7 @@ def test_refunding_more_than_a_credit_note_has_left_is_refused(customer_a):
     with pytest.raises(ValidationError) as exc:
         refund_create(source=credit_note, amount="20.01", date=today())
     assert exc.value.message_dict == {
-        "amount": [f"Only 20.00 is available to refund from {credit_note.number}."]
+        "amount": [f"Only $20.00 is available to refund from {credit_note.number}."]
     }
     assert db_state(credit_note) == before
 

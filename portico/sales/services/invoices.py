@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portico.activity.services import audit_record
-from portico.money import parse_amount, round_money
+from portico.money import format_money, parse_amount, round_money
 from portico.projects.services import time_entries_unbill
 
 from ..models import CreditApplication, CreditNote, Invoice, RetainerApplication, RetainerInvoice
@@ -195,8 +195,8 @@ def check_payable(
         raise ValidationError(
             _("%(amount)s is more than the %(balance)s due on %(number)s.")
             % {
-                "amount": amount,
-                "balance": round_money(invoice.balance_due, currency),
+                "amount": format_money(amount, currency, invoice.organization.locale),
+                "balance": format_money(invoice.balance_due, currency, invoice.organization.locale),
                 "number": invoice.number,
             }
         )
@@ -225,7 +225,9 @@ def credit_note_apply(
                 _("Credit note %(number)s has only %(balance)s left.")
                 % {
                     "number": credit_note.number,
-                    "balance": round_money(credit_note.balance, credit_note.currency),
+                    "balance": format_money(
+                        credit_note.balance, credit_note.currency, credit_note.organization.locale
+                    ),
                 }
             )
         application = CreditApplication.objects.create(
@@ -267,7 +269,9 @@ def retainer_apply(
                 _("Retainer %(number)s has only %(available)s available.")
                 % {
                     "number": retainer.number,
-                    "available": round_money(retainer.retainer_available, retainer.currency),
+                    "available": format_money(
+                        retainer.retainer_available, retainer.currency, retainer.organization.locale
+                    ),
                 }
             )
         application = RetainerApplication.objects.create(

@@ -82,14 +82,14 @@ def test_credit_cannot_be_applied_to_another_organizations_invoice(customer_a, o
 def test_credit_beyond_the_invoices_balance_is_refused(customer_a):
     invoice = make_invoice(customer_a, "30.00")
     credit_note = make_credit_note(customer_a, "60.00")
-    _refused_apply(credit_note, invoice, "30.01", f"30.01 is more than the 30.00 due on {invoice.number}.")
+    _refused_apply(credit_note, invoice, "30.01", f"$30.01 is more than the $30.00 due on {invoice.number}.")
 
 
 def test_credit_beyond_what_the_note_has_left_is_refused(customer_a):
     invoice = make_invoice(customer_a, "100.00")
     credit_note = make_credit_note(customer_a, "60.00")
     credit_note_apply(credit_note=credit_note, invoice=invoice, amount="50.00")
-    _refused_apply(credit_note, invoice, "10.01", f"Credit note {credit_note.number} has only 10.00 left.")
+    _refused_apply(credit_note, invoice, "10.01", f"Credit note {credit_note.number} has only $10.00 left.")
 
 
 def test_credit_in_another_currency_is_refused(customer_a):

@@ -71,7 +71,7 @@ def test_a_partly_paid_retainer_offers_only_what_was_paid(customer_a):
     before = db_state(retainer, invoice)
     with pytest.raises(ValidationError) as exc:
         retainer_apply(retainer=retainer, invoice=invoice, amount="200.01")
-    assert exc.value.messages == [f"Retainer {retainer.number} has only 200.00 available."]
+    assert exc.value.messages == [f"Retainer {retainer.number} has only $200.00 available."]
     assert db_state(retainer, invoice) == before
 
 
@@ -93,7 +93,7 @@ def test_refunding_more_retainer_than_available_is_refused(customer_a):
     with pytest.raises(ValidationError) as exc:
         refund_create(source=retainer, amount="100.01", date=today())
     assert exc.value.message_dict == {
-        "amount": [f"Only 100.00 is available to refund from {retainer.number}."]
+        "amount": [f"Only $100.00 is available to refund from {retainer.number}."]
     }
     assert db_state(retainer) == before
 
