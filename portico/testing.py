@@ -184,3 +184,16 @@ def db_state(*objects) -> dict:
         fresh = type(obj).objects.get(pk=obj.pk)
         stored.append({field: getattr(fresh, field) for field in _STATE_FIELDS if hasattr(fresh, field)})
     return {"counts": counts, "series": series, "objects": stored}
+
+
+def make_portal_access(contact: ContactPerson, *, accept: bool = True, user: User | None = None):
+    """Invite the contact to the portal and, unless ``accept=False``, accept with ``TEST_PASSWORD`` (or ``user``).
+
+    Returns the access and the raw invitation token.
+    """
+    from portico.customers.access import portal_access_invite, portal_invitation_accept
+
+    access, raw_token = portal_access_invite(contact=contact)
+    if accept:
+        access = portal_invitation_accept(raw_token=raw_token, password=TEST_PASSWORD, user=user)
+    return access, raw_token

@@ -79,3 +79,64 @@ class ContactPerson(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class PortalAccess(models.Model):
+    """A contact person's access to their customer's portal: invited, then active, possibly disabled later."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        ACTIVE = "active", _("Active")
+        DISABLED = "disabled", _("Disabled")
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="portal_accesses"
+    )
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="portal_accesses")
+    contact = models.OneToOneField(ContactPerson, on_delete=models.CASCADE, related_name="portal_access")
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="portal_accesses",
+        help_text=_("The account that accepted the invitation; empty until then."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.INVITED)
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
+    activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+    disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("portal access")
+        verbose_name_plural = _("portal accesses")
+        indexes = [models.Index(fields=["customer", "status"], name="portal_access_customer_status")]
+
+    def __str__(self) -> str:
+        return f"{self.contact} ({self.get_status_display()})"
+
+
+class PortalInvitation(models.Model):
+    """One emailed invitation link. Only the SHA-256 of its token is kept, so the database cannot reveal a link."""
+
+    access = models.ForeignKey(PortalAccess, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(
+        _("token hash"), max_length=64, unique=True, help_text=_("SHA-256 hex digest of the emailed token.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    voided_at = models.DateTimeField(
+        _("voided at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when a newer invitation or disabling replaced it."),
+    )
+
+    class Meta:
+        verbose_name = _("portal invitation")
+        verbose_name_plural = _("portal invitations")
+
+    def __str__(self) -> str:
+        return _("Invitation for %(contact)s") % {"contact": self.access.contact}

@@ -1,0 +1,226 @@
+"""Portal access for contact persons: invitations by single-use hashed tokens, acceptance, disabling."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portico.activity.models import Notification
+from portico.activity.services import audit_record, notification_create
+
+from .models import ContactPerson, PortalAccess, PortalInvitation
+
+
+class InvitationInvalid(ValidationError):
+    """An invitation link that cannot be used. ``reason`` is for logs and tests; the message is the same for all."""
+
+    MESSAGE = gettext_lazy(
+        "This invitation link is no longer valid. Ask the business that invited you to send you a new one."
+    )
+
+    def __init__(self, reason: str):
+        super().__init__(self.MESSAGE, code="invitation_invalid")
+        self.reason = reason
+
+
+def token_hash(raw_token: str) -> str:
+    """The stored form of an invitation token."""
+    return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+def _void_open_invitations(access: PortalAccess, now: datetime.datetime) -> int:
+    return PortalInvitation.objects.filter(
+        access=access, used_at__isnull=True, voided_at__isnull=True
+    ).update(voided_at=now)
+
+
+def _new_invitation(access: PortalAccess, now: datetime.datetime) -> str:
+    raw_token = secrets.token_urlsafe(32)
+    PortalInvitation.objects.create(
+        access=access,
+        token_hash=token_hash(raw_token),
+        expires_at=now + datetime.timedelta(days=settings.PORTAL_INVITATION_DAYS),
+    )
+    return raw_token
+
+
+def _check_invitable(contact: ContactPerson, access: PortalAccess | None) -> None:
+    """Refuse before anything is written: a refused invitation leaves no trace."""
+    if not contact.email:
+        raise ValidationError(
+            _("%(name)s cannot be invited: add an email address first.") % {"name": contact.full_name}
+        )
+    if not contact.organization.portal_enabled:
+        raise ValidationError(
+            _(
+                "The customer portal is turned off for this organization; turn it on in the portal preferences."
+            )
+        )
+    if access is not None and access.status == PortalAccess.Status.ACTIVE:
+        raise ValidationError(_("%(name)s already has portal access.") % {"name": contact.full_name})
+
+
+def _invite_locked(
+    access: PortalAccess, contact: ContactPerson, actor, action: str
+) -> tuple[PortalAccess, str]:
+    """Put a locked access back to invited with one fresh invitation; the caller holds the transaction."""
+    now = timezone.now()
+    access.status = PortalAccess.Status.INVITED
+    access.invited_at = now
+    access.disabled_at = None
+    access.save()
+    voided = _void_open_invitations(access, now)
+    raw_token = _new_invitation(access, now)
+    audit_record(
+        organization=access.organization,
+        action=action,
+        target=access,
+        actor_user=actor,
+        customer=access.customer,
+        data={"contact": contact.pk, "voided_invitations": voided},
+    )
+    return access, raw_token
+
+
+def portal_access_invite(*, contact: ContactPerson, actor=None) -> tuple[PortalAccess, str]:
+    """Invite a contact person to their customer's portal.
+
+    Returns the access and the raw token for the email link; only its hash is stored. Older links stop working.
+    """
+    with transaction.atomic():
+        # No select_related here: on PostgreSQL it would lock the joined organization row as well.
+        contact = ContactPerson.objects.select_for_update().get(pk=contact.pk)
+        access = PortalAccess.objects.select_for_update().filter(contact=contact).first()
+        _check_invitable(contact, access)
+        if access is None:
+            access = PortalAccess(
+                organization=contact.organization, customer=contact.customer, contact=contact
+            )
+        return _invite_locked(access, contact, actor, "portal_access.invited")
+
+
+def portal_access_reinvite(*, access: PortalAccess, actor=None) -> tuple[PortalAccess, str]:
+    """Send a fresh invitation; the previous link stops working. A disabled access is invited again."""
+    with transaction.atomic():
+        access = PortalAccess.objects.select_for_update().get(pk=access.pk)
+        contact = ContactPerson.objects.select_related("organization").get(pk=access.contact_id)
+        _check_invitable(contact, access)
+        return _invite_locked(access, contact, actor, "portal_access.reinvited")
+
+
+def portal_access_disable(*, access: PortalAccess, actor=None) -> PortalAccess:
+    """Take the contact's portal access away at once and void their open invitation links.
+
+    The portal checks the access status on every request, so open sessions stop working too.
+    """
+    with transaction.atomic():
+        access = PortalAccess.objects.select_for_update().get(pk=access.pk)
+        now = timezone.now()
+        access.status = PortalAccess.Status.DISABLED
+        access.disabled_at = now
+        access.save(update_fields=["status", "disabled_at"])
+        voided = _void_open_invitations(access, now)
+        audit_record(
+            organization=access.organization,
+            action="portal_access.disabled",
+            target=access,
+            actor_user=actor,
+            customer=access.customer,
+            data={"contact": access.contact_id, "voided_invitations": voided},
+        )
+    return access
+
+
+def _check_invitation(invitation: PortalInvitation | None) -> PortalInvitation:
+    if invitation is None:
+        raise InvitationInvalid("unknown")
+    if invitation.used_at is not None:
+        raise InvitationInvalid("used")
+    if invitation.voided_at is not None or invitation.access.status == PortalAccess.Status.DISABLED:
+        raise InvitationInvalid("void")
+    if invitation.expires_at <= timezone.now():
+        raise InvitationInvalid("expired")
+    return invitation
+
+
+def portal_invitation_find(*, raw_token: str) -> PortalInvitation:
+    """The usable invitation for a link's token, or ``InvitationInvalid`` with the same message for every reason."""
+    invitation = (
+        PortalInvitation.objects.select_related("access__contact", "access__customer", "access__organization")
+        .filter(token_hash=token_hash(raw_token or ""))
+        .first()
+    )
+    return _check_invitation(invitation)
+
+
+def _account_for(contact: ContactPerson, password: str | None, user):
+    """The account that accepts: the existing one for the contact's email (logged in), or a new one."""
+    User = get_user_model()
+    existing = User.objects.filter(email__iexact=contact.email).first()
+    if existing is not None:
+        if user is None or user.pk != existing.pk:
+            raise ValidationError(
+                _(
+                    "You already have a Portico account with this email address. "
+                    "Log in first, then open the invitation link again."
+                ),
+                code="login_required",
+            )
+        return existing
+    try:
+        validate_password(password or "", user=User(email=contact.email, full_name=contact.full_name))
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from error
+    return User.objects.create_user(email=contact.email, password=password, full_name=contact.full_name)
+
+
+def portal_invitation_accept(*, raw_token: str, password: str | None = None, user=None) -> PortalAccess:
+    """Accept an invitation: create the account (or link the logged-in one) and make the access active."""
+    with transaction.atomic():
+        invitation = (
+            PortalInvitation.objects.select_for_update()
+            .filter(token_hash=token_hash(raw_token or ""))
+            .first()
+        )
+        if invitation is None:
+            raise InvitationInvalid("unknown")
+        access = PortalAccess.objects.select_for_update().get(pk=invitation.access_id)
+        invitation.access = access
+        _check_invitation(invitation)
+        contact = ContactPerson.objects.select_related("customer").get(pk=access.contact_id)
+        account = _account_for(contact, password, user)
+        now = timezone.now()
+        invitation.used_at = now
+        invitation.save(update_fields=["used_at"])
+        access.status = PortalAccess.Status.ACTIVE
+        access.user = account
+        access.activated_at = now
+        access.save(update_fields=["status", "user", "activated_at"])
+        notification_create(
+            organization=access.organization,
+            kind=Notification.Kind.PORTAL_ACCEPTED,
+            message=_("%(contact)s of %(customer)s accepted the portal invitation.")
+            % {"contact": contact.full_name, "customer": contact.customer.display_name},
+            target=access,
+            customer=contact.customer,
+        )
+        audit_record(
+            organization=access.organization,
+            action="portal_access.accepted",
+            target=access,
+            actor_user=account,
+            actor_contact=contact,
+            customer=contact.customer,
+            data={"contact": contact.pk, "invitation": invitation.pk},
+        )
+    return access
