@@ -65,7 +65,9 @@ def test_refunding_more_than_a_payment_has_unused_is_refused(customer_a):
     before = db_state(payment, invoice)
     with pytest.raises(ValidationError) as exc:
         refund_create(source=payment, amount="30.01", date=today())
-    assert exc.value.message_dict == {"amount": [f"Only $30.00 is available to refund from {payment.number}."]}
+    assert exc.value.message_dict == {
+        "amount": [f"Only $30.00 is available to refund from {payment.number}."]
+    }
     assert db_state(payment, invoice) == before
 
 

@@ -40,7 +40,9 @@ def write_logins(stdout: OutputWrapper, style: Style, *, base_url: str = DEFAULT
         f"password: {_password(CONTACT_EMAIL, CONTACT_PASSWORD)}"
     )
     if portal:
-        stdout.write("  The contact logs in to the customer portal; the back office at /office/ is for staff.")
+        stdout.write(
+            "  The contact logs in to the customer portal; the back office at /office/ is for staff."
+        )
     stdout.write("")
     stdout.write("  These are demo passwords, for a local demo database only.")
     stdout.write("")
