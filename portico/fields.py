@@ -34,10 +34,6 @@ class MoneyField(models.BigIntegerField):
         # Integer range validators of BigIntegerField don't apply to the Decimal value.
         return [*self.default_validators, *self._validators]
 
-    def deconstruct(self):
-        name, path, args, kwargs = super().deconstruct()
-        return name, path, args, kwargs
-
     def get_prep_value(self, value):
         if value is None or hasattr(value, "resolve_expression"):
             return value
@@ -70,11 +66,6 @@ class MoneyField(models.BigIntegerField):
         if value is not None and abs(to_decimal(value)) > MAX_AMOUNT:
             # Beyond this the scaled integer no longer fits the database's 64-bit column.
             raise validators.ValidationError(too_large_message(), code="max_value")
-
-    def get_db_prep_value(self, value, connection, prepared=False):
-        if not prepared:
-            value = self.get_prep_value(value)
-        return value
 
     def formfield(self, **kwargs):
         defaults = {"form_class": forms.DecimalField, "max_digits": 15, "decimal_places": STORED_PLACES}

@@ -70,14 +70,6 @@ def is_rounded(amount: Decimal, currency: str) -> bool:
     return round_money(amount, currency) == amount
 
 
-def money_sum(amounts: Iterable[Decimal], currency: str) -> Decimal:
-    """Sum already-rounded amounts exactly, the result rounded to the currency."""
-    total = ZERO
-    for amount in amounts:
-        total += to_decimal(amount)
-    return round_money(total, currency)
-
-
 @dataclass(frozen=True)
 class LineAmounts:
     """The rounded amounts of one document line."""

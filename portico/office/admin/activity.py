@@ -36,13 +36,6 @@ class ReadOnlyAdmin(OrgScopedAdmin):
         return False
 
 
-def _target_link(obj):
-    target = obj.target
-    if target is None:
-        return ""
-    return admin_change_url(target)
-
-
 def is_staff_comment(comment: Comment) -> bool:
     """Staff comments can be corrected or deleted; what a customer's contact wrote stays as they wrote it."""
     return comment.author_contact_id is None

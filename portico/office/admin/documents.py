@@ -283,10 +283,6 @@ class DocumentAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
         return []
 
 
-def actor_of(request):
-    return request.user
-
-
 # Actions that stay on the record's page (they return nothing).
 
 
