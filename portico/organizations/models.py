@@ -54,6 +54,27 @@ class Organization(models.Model):
     portal_allow_reviews = models.BooleanField(_("let contacts write reviews"), default=True)
     portal_allow_forwarding = models.BooleanField(_("let contacts forward documents"), default=True)
     portal_banner = models.CharField(_("portal banner text"), max_length=300, blank=True)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="logos/",
+        blank=True,
+        help_text=_("Shown in the portal and in emails. PNG or JPEG, at most 1 MB."),
+    )
+    portal_invitation_subject = models.CharField(
+        _("invitation email subject"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty for the standard subject. {organization} and {contact} are filled in."),
+    )
+    portal_invitation_message = models.TextField(
+        _("invitation email message"),
+        max_length=5000,
+        blank=True,
+        help_text=_(
+            "Leave empty for the standard message. {organization}, {contact} and {customer} are filled in; "
+            "the Accept Invitation button is added below it."
+        ),
+    )
     notify_quote_decision = models.BooleanField(_("email when a quote is accepted or declined"), default=True)
     notify_comment = models.BooleanField(_("email when a contact comments"), default=True)
     notify_payment = models.BooleanField(_("email when a contact pays"), default=True)
@@ -74,6 +95,17 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PortalSlugRedirect(models.Model):
+    """A portal address an organization used before; requests to it are sent on to the current one."""
+
+    slug = models.CharField(max_length=50, unique=True)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="old_portal_slugs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"/portal/{self.slug}/ → {self.organization}"
 
 
 class Membership(models.Model):
