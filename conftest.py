@@ -78,3 +78,60 @@ def contact_b(customer_b):
 def staff_client(client, staff):
     client.force_login(staff)
     return client
+
+
+# Portal personas: a contact of customer A with active access, one of customer B, one of the other
+# organization, a contact whose access was disabled, and clients logged in as each.
+
+
+@pytest.fixture
+def access_a(contact_a):
+    """Customer A's contact, invited and signed up: the person whose portal is being looked at."""
+    from portico.testing import make_portal_access
+
+    return make_portal_access(contact_a)[0]
+
+
+@pytest.fixture
+def access_b(contact_b):
+    from portico.testing import make_portal_access
+
+    return make_portal_access(contact_b)[0]
+
+
+@pytest.fixture
+def other_org_access(other_customer):
+    from portico.testing import make_portal_access
+
+    contact = ContactPersonFactory(customer=other_customer, email="olga@other-customer.test", is_primary=True)
+    return make_portal_access(contact)[0]
+
+
+@pytest.fixture
+def disabled_access(customer_a):
+    """A second contact of customer A who had access until staff took it away."""
+    from portico.customers.access import portal_access_disable
+    from portico.testing import make_portal_access
+
+    contact = ContactPersonFactory(customer=customer_a, email="dora@customer-a.test")
+    access = make_portal_access(contact)[0]
+    return portal_access_disable(access=access)
+
+
+def _client_for(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def portal_client(access_a):
+    """A browser logged in as customer A's contact."""
+    return _client_for(access_a.user)
+
+
+@pytest.fixture
+def portal_client_b(access_b):
+    return _client_for(access_b.user)

@@ -1,7 +1,8 @@
 """Portico's one settings module, driven by environment variables with development defaults.
 
 Every knob an operator turns is an environment variable: ``DATABASE_URL``, ``SECRET_KEY``, ``DEBUG``,
-``ALLOWED_HOSTS``, ``TIME_ZONE``. Without them Portico runs on a SQLite file under ``var/``.
+``ALLOWED_HOSTS``, ``TIME_ZONE``, ``REDIS_URL``, ``CSRF_TRUSTED_ORIGINS``, ``PORTICO_TRUSTED_PROXIES``. Without
+them Portico runs on a SQLite file under ``var/``, with its cache in the same database.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from portico.emails.config import email_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PORTICO_VAR_DIR", BASE_DIR / "var"))
@@ -56,11 +60,15 @@ INSTALLED_APPS = [
     "portico.payments",
     "portico.projects",
     "portico.activity",
+    "portico.portal",
+    "portico.emails",
     "portico.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portico.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -87,6 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portico.portal.context_processors.portal",
             ],
         },
     },
@@ -117,6 +126,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # one per test run, so that runs side by side don't meet.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-portico-{os.getpid()}.sqlite3")}
 
+# Cache, shared by every app process (login throttling counts in it): Redis when REDIS_URL is set, otherwise a
+# table in the database (`manage.py createcachetable`, which `make migrate` runs).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "portico",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "portico.security.AtomicDatabaseCache", "LOCATION": "portico_cache"}}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -133,6 +156,16 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "office:login"
 # Days a portal invitation link stays valid before the contact must ask for a new one.
 PORTAL_INVITATION_DAYS = int(os.environ.get("PORTAL_INVITATION_DAYS", "7"))
+
+# Login throttling (portico.accounts.throttle): this many failures per account (email) or per client address
+# within the window (seconds, from the first failure) lock further attempts out for PORTICO_LOGIN_LOCKOUT seconds.
+PORTICO_LOGIN_ACCOUNT_FAILURES = int(os.environ.get("PORTICO_LOGIN_ACCOUNT_FAILURES", "5"))
+PORTICO_LOGIN_ADDRESS_FAILURES = int(os.environ.get("PORTICO_LOGIN_ADDRESS_FAILURES", "20"))
+PORTICO_LOGIN_FAILURE_WINDOW = int(os.environ.get("PORTICO_LOGIN_FAILURE_WINDOW", str(15 * 60)))
+PORTICO_LOGIN_LOCKOUT = int(os.environ.get("PORTICO_LOGIN_LOCKOUT", str(15 * 60)))
+# How many reverse proxies in front of Portico append to X-Forwarded-For. 0: the header is ignored and the client
+# address is REMOTE_ADDR; n: the address the outermost of n proxies saw (what the client itself sent is never used).
+PORTICO_TRUSTED_PROXIES = int(os.environ.get("PORTICO_TRUSTED_PROXIES", "0"))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
@@ -156,17 +189,65 @@ MEDIA_URL = "/media/"
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Email: EMAIL_URL (smtp://user:password@host:587?tls=1, smtps://…, console:, mailbox:) or the plain EMAIL_HOST,
+# EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS and EMAIL_USE_SSL; see portico/emails/config.py.
+# With none of them, development keeps every message in the local mailbox at /mailbox/ and production sends
+# through the SMTP server on localhost:25.
+_email = email_settings(os.environ, debug=DEBUG)
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"]
+EMAIL_PORT = _email["EMAIL_PORT"]
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Portico <portico@localhost>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Where Portico is reached from outside, for the absolute links in emails (no trailing slash).
+PORTICO_BASE_URL = os.environ.get("PORTICO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The local mailbox at /mailbox/ is on in development (DEBUG); PORTICO_MAILBOX=1 turns it on for a demo server.
+PORTICO_MAILBOX = env_bool("PORTICO_MAILBOX", False)
 
+# Security headers and cookies (docs/security.md). Cookies are Secure whenever DEBUG is off.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(14 * 24 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # forms carry the token ({% csrf_token %}); no script needs the cookie
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Every asset is served by Portico itself (no CDN), so nothing but 'self' is allowed, and no inline script or style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
+# Browser features no page of Portico uses are switched off; payment stays available to Portico's own pages.
+PORTICO_PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": ["self"],
+    "usb": [],
+}
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
@@ -179,7 +260,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # django_tasks logs every task it runs at INFO; failures still show at WARNING and above.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}},
 }
 
 # How many documents a back-office list shows per page.

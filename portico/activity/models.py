@@ -109,6 +109,7 @@ class Notification(models.Model):
         DETAILS_UPDATED = "details_updated", _("Details updated")
         TIMESHEET_DECIDED = "timesheet_decided", _("Timesheet approved or rejected")
         PORTAL_ACCEPTED = "portal_accepted", _("Portal invitation accepted")
+        INVITATION_REQUESTED = "invitation_requested", _("New portal invitation requested")
         REVIEW_ADDED = "review_added", _("Review added")
 
     organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 import secrets
 
 from django.conf import settings
@@ -11,12 +12,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portico.activity.models import Notification
 from portico.activity.services import audit_record, notification_create
+from portico.emails.services import absolute_url, email_enqueue
 
 from .models import ContactPerson, PortalAccess, PortalInvitation
 
@@ -44,14 +47,63 @@ def _void_open_invitations(access: PortalAccess, now: datetime.datetime) -> int:
     ).update(voided_at=now)
 
 
-def _new_invitation(access: PortalAccess, now: datetime.datetime) -> str:
+def _new_invitation(access: PortalAccess, now: datetime.datetime) -> tuple[str, PortalInvitation]:
     raw_token = secrets.token_urlsafe(32)
-    PortalInvitation.objects.create(
+    invitation = PortalInvitation.objects.create(
         access=access,
         token_hash=token_hash(raw_token),
         expires_at=now + datetime.timedelta(days=settings.PORTAL_INVITATION_DAYS),
     )
-    return raw_token
+    return raw_token, invitation
+
+
+DEFAULT_INVITATION_MESSAGE = gettext_lazy(
+    "Hello {contact},\n\n"
+    "{organization} invites you to its customer portal. There you can see the quotes, invoices and payments "
+    "of {customer}, pay online and keep in touch with {organization}.\n\n"
+    "Accept the invitation to choose your password."
+)
+_PLACEHOLDER = re.compile(r"\{(organization|contact|customer)\}")
+
+
+def fill_invitation_placeholders(text: str, *, contact: ContactPerson) -> str:
+    """``{organization}``, ``{contact}`` and ``{customer}`` filled in; any other brace is left as written.
+
+    One pass, so a name that itself contains ``{contact}`` is not filled in again.
+    """
+    values = {
+        "organization": contact.organization.name,
+        "contact": contact.full_name,
+        "customer": contact.customer.display_name,
+    }
+    return _PLACEHOLDER.sub(lambda match: values[match.group(1)], text)
+
+
+def _invitation_email_enqueue(contact: ContactPerson, invitation: PortalInvitation, raw_token: str) -> None:
+    """The invitation email, sent on commit; the organization's own subject and message if it set them."""
+    organization = contact.organization
+    if organization.portal_invitation_subject.strip():
+        subject = fill_invitation_placeholders(organization.portal_invitation_subject, contact=contact)
+    else:
+        subject = _("Your invitation to %(organization)s's customer portal") % {
+            "organization": organization.name
+        }
+    message = organization.portal_invitation_message.strip() or str(DEFAULT_INVITATION_MESSAGE)
+    accept_path = reverse("portal:accept", kwargs={"slug": organization.portal_slug, "token": raw_token})
+    email_enqueue(
+        to=contact.email,
+        subject=subject,
+        template="portal_invitation",
+        context={
+            "contact": contact,
+            "customer": contact.customer,
+            "message": fill_invitation_placeholders(message, contact=contact),
+            "accept_url": absolute_url(accept_path),
+            "expires_at": invitation.expires_at,
+        },
+        organization=organization,
+        reply_to=[organization.email],
+    )
 
 
 def _check_invitable(contact: ContactPerson, access: PortalAccess | None) -> None:
@@ -73,14 +125,14 @@ def _check_invitable(contact: ContactPerson, access: PortalAccess | None) -> Non
 def _invite_locked(
     access: PortalAccess, contact: ContactPerson, actor, action: str
 ) -> tuple[PortalAccess, str]:
-    """Put a locked access back to invited with one fresh invitation; the caller holds the transaction."""
+    """Put a locked access back to invited with one fresh, emailed invitation; the caller holds the lock."""
     now = timezone.now()
     access.status = PortalAccess.Status.INVITED
     access.invited_at = now
     access.disabled_at = None
     access.save()
     voided = _void_open_invitations(access, now)
-    raw_token = _new_invitation(access, now)
+    raw_token, invitation = _new_invitation(access, now)
     audit_record(
         organization=access.organization,
         action=action,
@@ -89,6 +141,7 @@ def _invite_locked(
         customer=access.customer,
         data={"contact": contact.pk, "voided_invitations": voided},
     )
+    _invitation_email_enqueue(contact, invitation, raw_token)
     return access, raw_token
 
 
@@ -222,5 +275,20 @@ def portal_invitation_accept(*, raw_token: str, password: str | None = None, use
             actor_contact=contact,
             customer=contact.customer,
             data={"contact": contact.pk, "invitation": invitation.pk},
+        )
+        email_enqueue(
+            to=access.organization.email,
+            subject=_("%(contact)s of %(customer)s accepted your portal invitation")
+            % {"contact": contact.full_name, "customer": contact.customer.display_name},
+            template="portal_accepted",
+            context={
+                "contact": contact,
+                "customer": contact.customer,
+                "office_url": absolute_url(
+                    reverse("office:customers_customer_change", args=[contact.customer_id])
+                ),
+            },
+            organization=access.organization,
+            reply_to=[contact.email],
         )
     return access

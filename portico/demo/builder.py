@@ -28,6 +28,7 @@ from portico.accounts.models import User
 from portico.activity.models import Comment, Notification
 from portico.activity.services import comment_add, notification_create
 from portico.catalog.models import Item, Tax
+from portico.customers.access import portal_access_invite, portal_invitation_accept
 from portico.customers.models import ContactPerson, Customer
 from portico.customers.services import contact_person_create, customer_create
 from portico.organizations.models import Membership, Organization
@@ -497,6 +498,17 @@ def _customers(story: _Story) -> None:
         story.stamp(customer, created_at=joined)
 
 
+#: A contact of the demo customer whose invitation is waiting in the mailbox, to follow as a newcomer would.
+INVITED_EMAIL = "leo@blueharbor.test"
+
+
+def _portal_accesses(story: _Story, contact, contact_user) -> None:
+    """Maya has signed up to the portal; her colleague Leo has been invited and not yet accepted."""
+    _access, token = portal_access_invite(contact=contact, actor=story.staff)
+    portal_invitation_accept(raw_token=token, user=contact_user)
+    portal_access_invite(contact=story.contacts[INVITED_EMAIL], actor=story.staff)
+
+
 def build_demo(*, seed: int = DEFAULT_SEED, today: datetime.date | None = None) -> Demo:
     """Build the demo organization with its staff, customers and a year of history, in one transaction."""
     today = today or timezone.localdate()
@@ -515,4 +527,5 @@ def build_demo(*, seed: int = DEFAULT_SEED, today: datetime.date | None = None) 
         contact_user = _user(
             email=CONTACT_EMAIL, password=CONTACT_PASSWORD, full_name=contact.full_name, is_staff=False
         )
+        _portal_accesses(story, contact, contact_user)
     return Demo(organization=organization, staff=staff, contact=contact, contact_user=contact_user)

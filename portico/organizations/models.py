@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
@@ -95,6 +97,16 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def logo_url(self) -> str:
+        """Where the portal and emails load the logo from; it changes when the logo does, so it can be cached."""
+        if not self.logo:
+            return ""
+        from django.urls import reverse
+
+        version = hashlib.sha256(self.logo.name.encode()).hexdigest()[:12]
+        return reverse("portal:logo", kwargs={"slug": self.portal_slug}) + f"?v={version}"
 
 
 class PortalSlugRedirect(models.Model):

@@ -1,14 +1,18 @@
-"""Writes for organizations: creating a tenant, adding staff, and taking document numbers."""
+"""Writes for organizations: creating a tenant, adding staff, taking document numbers, changing settings."""
 
 from __future__ import annotations
 
+import string
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from portico.money import check_currency
 
-from .models import Membership, NumberSeries, Organization
+from .models import Membership, NumberSeries, Organization, PortalSlugRedirect, slug_validator
 
 
 def organization_create(
@@ -23,6 +27,7 @@ def organization_create(
         timezone=timezone,
         **fields,
     )
+    organization.portal_slug = portal_slug_check(organization=organization, slug=portal_slug)
     organization.full_clean(exclude=["default_tax"])
     with transaction.atomic():
         organization.save()
@@ -85,6 +90,10 @@ ORGANIZATION_SETTINGS_FIELDS = (
     "portal_allow_reviews",
     "portal_allow_forwarding",
     "portal_banner",
+    "portal_slug",
+    "logo",
+    "portal_invitation_subject",
+    "portal_invitation_message",
     "notify_quote_decision",
     "notify_comment",
     "notify_payment",
@@ -92,6 +101,113 @@ ORGANIZATION_SETTINGS_FIELDS = (
     "notify_details_update",
     "notify_timesheet_decision",
 )
+
+
+#: A logo is shown in the portal and in emails: small, and in a format every browser and mail client shows.
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg"}
+
+#: The placeholders each part of the invitation email may use; they are filled in when the email is sent.
+INVITATION_PLACEHOLDERS = {
+    "portal_invitation_subject": ("organization", "contact"),
+    "portal_invitation_message": ("organization", "contact", "customer"),
+}
+
+
+def portal_slug_check(*, organization: Organization, slug: str) -> str:
+    """The portal address as it will be stored, or a ValidationError saying why the organization can't have it.
+
+    An address another organization uses now or used before is refused: its old links still lead there. An
+    organization may take back one of its own old addresses.
+    """
+    slug = (slug or "").strip().lower()
+    slug_validator(slug)
+    if Organization.objects.filter(portal_slug=slug).exclude(pk=organization.pk).exists():
+        raise ValidationError(
+            _("The portal address “%(slug)s” is taken by another organization. Choose another one.")
+            % {"slug": slug},
+            code="slug_taken",
+        )
+    if PortalSlugRedirect.objects.filter(slug=slug).exclude(organization_id=organization.pk).exists():
+        raise ValidationError(
+            _(
+                "The portal address “%(slug)s” was used by another organization and its old links still lead "
+                "there. Choose another one."
+            )
+            % {"slug": slug},
+            code="slug_used",
+        )
+    return slug
+
+
+def logo_check(*, logo) -> str:
+    """Refuse a logo that is not a PNG or JPEG image of at most 1 MB; return the file extension for its format."""
+    from django.template.defaultfilters import filesizeformat
+    from PIL import Image
+
+    if logo.size > LOGO_MAX_BYTES:
+        raise ValidationError(
+            _("The logo is %(size)s; it can be at most 1 MB. Save it smaller and upload it again.")
+            % {"size": filesizeformat(logo.size)},
+            code="logo_too_big",
+        )
+    not_an_image = ValidationError(
+        _("The logo must be a PNG or JPEG image, and this file is not one."), code="logo_format"
+    )
+    try:
+        logo.seek(0)
+        with Image.open(logo) as image:
+            kind = image.format
+            image.verify()
+    except Exception as exc:  # Pillow raises many kinds of errors for a broken or foreign file
+        raise not_an_image from exc
+    finally:
+        logo.seek(0)
+    if kind not in LOGO_FORMATS:
+        raise not_an_image
+    return LOGO_FORMATS[kind]
+
+
+def invitation_template_check(*, field: str, text: str) -> None:
+    """Refuse an invitation subject or message whose placeholders could not be filled in when the email is sent."""
+    allowed = INVITATION_PLACEHOLDERS[field]
+    names = ", ".join(f"{{{name}}}" for name in allowed)
+    try:
+        used = {
+            name for _text, name, _spec, _conv in string.Formatter().parse(text or "") if name is not None
+        }
+    except ValueError as exc:
+        raise ValidationError(
+            _("Braces are kept for placeholders: write %(names)s, and no other braces.") % {"names": names},
+            code="template_braces",
+        ) from exc
+    unknown = sorted(used - set(allowed))
+    if unknown:
+        raise ValidationError(
+            _("Unknown placeholder %(unknown)s; you can use %(names)s.")
+            % {"unknown": ", ".join(f"{{{name}}}" for name in unknown), "names": names},
+            code="template_placeholder",
+        )
+
+
+def _clean_logo(organization: Organization, logo):
+    """The value to store for a new, kept or removed logo."""
+    if not logo:
+        return ""  # removed
+    if isinstance(logo, FieldFile):
+        return logo  # the stored logo, unchanged
+    if not isinstance(logo, File):
+        raise ValidationError(_("Upload the logo as an image file."), code="logo_format")
+    extension = logo_check(logo=logo)
+    # The stored name follows the content, so the file is always served as the image it is.
+    logo.name = f"{organization.portal_slug}-logo.{extension}"
+    return logo
+
+
+def _move_portal_slug(organization: Organization, old_slug: str) -> None:
+    """Keep the old address leading to the organization, and let it take back one of its own old addresses."""
+    PortalSlugRedirect.objects.filter(organization=organization, slug=organization.portal_slug).delete()
+    PortalSlugRedirect.objects.get_or_create(slug=old_slug, defaults={"organization": organization})
 
 
 def _has_transactions(organization: Organization) -> bool:
@@ -105,12 +221,15 @@ def _has_transactions(organization: Organization) -> bool:
 
 
 def organization_update(*, organization: Organization, actor=None, **fields) -> Organization:
-    """Change an organization's settings: contact details, currency, time zone, locale, defaults, portal."""
+    """Change an organization's settings: contact details, currency, time zone, locale, defaults, portal.
+
+    A new portal address keeps the old one leading to the organization (a ``PortalSlugRedirect``); a new logo is
+    checked to be a PNG or JPEG of at most 1 MB; the invitation email's subject and message may use only their
+    placeholders.
+    """
     import zoneinfo
 
     from babel import Locale, UnknownLocaleError
-
-    from portico.activity.services import audit_record
 
     unknown = set(fields) - set(ORGANIZATION_SETTINGS_FIELDS)
     if unknown:
@@ -142,19 +261,65 @@ def organization_update(*, organization: Organization, actor=None, **fields) -> 
     tax = fields.get("default_tax")
     if tax is not None and tax.organization_id != organization.pk:
         errors["default_tax"] = [_("Choose one of your organization's taxes.")]
+    for name in INVITATION_PLACEHOLDERS:
+        if name in fields:
+            try:
+                invitation_template_check(field=name, text=fields[name])
+            except ValidationError as exc:
+                errors[name] = exc.messages
+    if "portal_slug" in fields:
+        try:  # checked again under the organization's lock when saving
+            fields["portal_slug"] = portal_slug_check(organization=organization, slug=fields["portal_slug"])
+        except ValidationError as exc:
+            errors["portal_slug"] = exc.messages
+    if "logo" in fields:
+        try:
+            fields["logo"] = _clean_logo(organization, fields["logo"])
+        except ValidationError as exc:
+            errors["logo"] = exc.messages
     if errors:
         raise ValidationError(errors)
+    try:
+        return _organization_save(organization, actor, fields)
+    except IntegrityError as exc:
+        # Another organization took the address between the check and the save.
+        if "portal_slug" not in fields:
+            raise
+        raise ValidationError(
+            {
+                "portal_slug": [
+                    _("This portal address was just taken by another organization. Choose another one.")
+                ]
+            }
+        ) from exc
+
+
+def _organization_save(organization: Organization, actor, fields: dict) -> Organization:
+    from portico.activity.services import audit_record
+
     with transaction.atomic():
         organization = Organization.objects.select_for_update().get(pk=organization.pk)
+        data: dict = {"fields": sorted(fields)}
+        old_slug = organization.portal_slug
+        if "portal_slug" in fields:
+            try:
+                fields["portal_slug"] = portal_slug_check(
+                    organization=organization, slug=fields["portal_slug"]
+                )
+            except ValidationError as exc:
+                raise ValidationError({"portal_slug": exc.messages}) from exc
         for name, value in fields.items():
             setattr(organization, name, value)
         organization.full_clean()
+        if organization.portal_slug != old_slug:
+            _move_portal_slug(organization, old_slug)
+            data["portal_slug"] = {"old": old_slug, "new": organization.portal_slug}
         organization.save()
         audit_record(
             organization=organization,
             action="organization.updated",
             target=organization,
             actor_user=actor,
-            data={"fields": sorted(fields)},
+            data=data,
         )
     return organization

@@ -182,15 +182,30 @@ class NotificationAdmin(StatusActionsMixin, ReadOnlyAdmin):
         return {}
 
 
+#: Audit actions staff look for by name; any other action shows its code.
+AUDIT_ACTION_LABELS = {
+    "portal_access.invited": gettext_lazy("Invited to the portal"),
+    "portal_access.reinvited": gettext_lazy("Reinvited to the portal (earlier link void)"),
+    "portal_access.disabled": gettext_lazy("Portal access disabled"),
+    "portal_access.accepted": gettext_lazy("Portal invitation accepted"),
+    "portal.login_failed": gettext_lazy("Failed portal login"),
+    "office.login_failed": gettext_lazy("Failed back-office login"),
+}
+
+
 @admin.register(AuditEvent, site=office_site)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "action", "object_repr", "actor", "customer", "ip_address")
+    list_display = ("created_at", "what", "object_repr", "actor", "customer", "ip_address")
     list_filter = ("action", "customer")
     list_select_related = ("actor_user", "actor_contact", "customer")
     search_fields = ("action", "object_repr")
     ordering = ("-created_at", "-id")
-    fields = ("created_at", "action", "object_repr", "actor", "customer", "data", "ip_address")
+    fields = ("created_at", "what", "action", "object_repr", "actor", "customer", "data", "ip_address")
     readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("what happened"), ordering="action")
+    def what(self, obj):
+        return AUDIT_ACTION_LABELS.get(obj.action, obj.action)
 
     @admin.display(description=gettext_lazy("by"))
     def actor(self, obj):

@@ -467,7 +467,8 @@ class CommentsMixin:
 
 
 class Cell(NamedTuple):
-    """One cell of a panel's table: text, a link, or (kind "button") a button to a row action's page."""
+    """One cell of a panel's table: text, a link, (kind "button") a button to a row action's page, or (kind
+    "post") a button that posts straight to its URL, for an action that needs no confirmation."""
 
     text: str
     url: str | None = None

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import formats
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portico.customers.models import ContactPerson, Customer
+from portico.customers.selectors import customer_portal_status
 from portico.customers.services import (
     CUSTOMER_EDITABLE_FIELDS,
     contact_person_delete,
@@ -17,6 +19,7 @@ from portico.customers.services import (
     customer_update,
 )
 from portico.money import format_money
+from portico.office import portal_access
 from portico.office.forms import ContactPersonForm, ContactPersonFormSet, CustomerForm
 from portico.office.site import office_site
 from portico.payments.models import CustomerPayment
@@ -24,6 +27,7 @@ from portico.sales.models import CreditNote, Invoice, Quote, RetainerInvoice, Sa
 from portico.sales.selectors import customer_balances
 
 from .base import (
+    Cell,
     OrgScopedAdmin,
     OrgScopedInline,
     StatusActionsMixin,
@@ -70,8 +74,52 @@ class CustomerAdmin(StatusActionsMixin, OrgScopedAdmin):
         (gettext_lazy("Other"), {"fields": ("notes", "is_active")}),
     )
 
+    readonly_fields = ("portal_status",)
+
     def has_delete_permission(self, request, obj=None):
         return False  # a customer is deactivated, never deleted: documents and payments refer to it
+
+    def get_urls(self):
+        opts = self.model._meta
+        custom = [
+            path(
+                "<path:object_id>/portal/",
+                self.admin_site.admin_view(self.portal_access_view),
+                name=f"{opts.app_label}_{opts.model_name}_portal",
+            ),
+            path(
+                "<path:object_id>/portal/reinvite/<int:contact_id>/",
+                self.admin_site.admin_view(self.portal_reinvite_view),
+                name=f"{opts.app_label}_{opts.model_name}_portal_reinvite",
+            ),
+        ]
+        return custom + super().get_urls()
+
+    def portal_access_view(self, request, object_id):
+        return portal_access.portal_access_view(request, object_id, model_admin=self)
+
+    def portal_reinvite_view(self, request, object_id, contact_id):
+        return portal_access.portal_access_reinvite_view(request, object_id, contact_id, model_admin=self)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.pk is None:
+            return fieldsets
+        # The portal status sits with the other details, as in the reference, with its gear to configure it.
+        *head, (title, options) = fieldsets
+        return (*head, (title, {**options, "fields": (*options["fields"], "portal_status")}))
+
+    @admin.display(description=gettext_lazy("portal status"))
+    def portal_status(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        status = Customer.PortalStatus(customer_portal_status(customer=obj))
+        return format_html(
+            '{} <a class="office-configure" href="{}"><span aria-hidden="true">⚙</span> {}</a>',
+            status.label,
+            portal_access.portal_url(obj),
+            _("Configure"),
+        )
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
@@ -175,9 +223,41 @@ class CustomerAdmin(StatusActionsMixin, OrgScopedAdmin):
                 _("No payments yet."),
             ),
         ]
+        context["office_tables"].insert(1, self.portal_access_table(obj))
         context["office_links"] = [
             (_("Record payment"), reverse("office:payments_customerpayment_record", args=[obj.pk])),
             (_("New invoice"), reverse("office:sales_invoice_add") + f"?customer={obj.pk}"),
             (_("New quote"), reverse("office:sales_quote_add") + f"?customer={obj.pk}"),
+            (_("Configure Customer Portal"), portal_access.portal_url(obj)),
         ]
+        context["office_title_links"] = [(_("Invite to Portal"), portal_access.portal_url(obj))]
         return context
+
+    def portal_access_table(self, obj) -> Table:
+        """Each contact person's portal access, with Reinvite for whoever may have missed the email."""
+        organization = obj.organization
+        rows = []
+        for contact in ContactPerson.objects.filter(customer=obj).select_related("portal_access"):
+            access = getattr(contact, "portal_access", None)
+            can_reinvite = organization.portal_enabled and portal_access.can_reinvite(contact, access)
+            rows.append(
+                [
+                    cell(contact.full_name),
+                    cell(contact.email or _("no email address")),
+                    cell(access.get_status_display() if access else _("Not invited")),
+                    cell(portal_access.access_date(access, organization)),
+                    Cell(
+                        _("Reinvite"),
+                        portal_access.reinvite_url(obj, contact, back_to_customer=True),
+                        "post",
+                    )
+                    if can_reinvite
+                    else cell(""),
+                ]
+            )
+        return Table(
+            _("Portal access"),
+            [_("Contact person"), _("Email"), _("Status"), _("Invited / activated"), ""],
+            rows,
+            _("No contact persons yet."),
+        )

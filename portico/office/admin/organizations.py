@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 
+from portico.office import portal_access
 from portico.office.forms import NumberSeriesForm, OrganizationSettingsForm
 from portico.office.site import office_site
 from portico.organizations.models import Membership, NumberSeries, Organization
@@ -31,13 +33,24 @@ class OrganizationAdmin(OrgScopedAdmin):
             {
                 "fields": (
                     "portal_slug",
+                    "portal_address",
                     "portal_enabled",
+                    "logo",
                     "portal_show_sales_orders",
                     "portal_show_projects",
                     "portal_allow_reviews",
                     "portal_allow_forwarding",
                     "portal_banner",
                 )
+            },
+        ),
+        (
+            gettext_lazy("Portal invitation email"),
+            {
+                "fields": ("portal_invitation_subject", "portal_invitation_message"),
+                "description": gettext_lazy(
+                    "What a contact person receives when you give them portal access or reinvite them."
+                ),
             },
         ),
         (
@@ -54,7 +67,12 @@ class OrganizationAdmin(OrgScopedAdmin):
             },
         ),
     )
-    readonly_fields = ("portal_slug",)
+    readonly_fields = ("portal_address",)
+
+    @admin.display(description=gettext_lazy("portal’s web address"))
+    def portal_address(self, obj):
+        address = portal_access.portal_address(obj)
+        return format_html('<a href="{}">{}</a>', address, address)
 
     def changelist_view(self, request, extra_context=None):
         organization = request_organization(request)

@@ -1,10 +1,12 @@
-"""Forms of the back office: login, records, document headers and lines, payments, and the action pages."""
+"""Forms of the back office: login, records, document headers and lines, payments, portal access, and the action
+pages."""
 
 from .actions import ActionForm, ApplyCreditsForm, ApplyToInvoiceForm, ReasonForm, RefundForm
 from .base import DecimalInput, OfficeModelForm
 from .documents import DocumentHeaderForm, LineForm, LineFormSet
 from .login import OfficeAuthenticationForm
 from .payments import AllocateCreditForm, AllocationFieldsMixin, ChooseCustomerForm, RecordPaymentForm
+from .portal import PortalAccessChanges, PortalAccessForm
 from .records import (
     CommentForm,
     ContactPersonForm,
@@ -35,6 +37,8 @@ __all__ = [
     "OfficeAuthenticationForm",
     "OfficeModelForm",
     "OrganizationSettingsForm",
+    "PortalAccessChanges",
+    "PortalAccessForm",
     "ReasonForm",
     "RecordPaymentForm",
     "RefundForm",

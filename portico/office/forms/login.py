@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
+from portico.accounts.forms import ThrottledAuthenticationForm
+from portico.activity.services import audit_record
+from portico.organizations.models import Membership
 from portico.organizations.selectors import organization_for_staff
 
 
-class OfficeAuthenticationForm(AdminAuthenticationForm):
+class OfficeAuthenticationForm(ThrottledAuthenticationForm, AdminAuthenticationForm):
     """Email and password; only active staff with a membership of an organization get in.
 
-    Everyone refused sees the same message, so the form never tells whether an account exists.
+    Everyone refused sees the same message, so the form never tells whether an account exists; attempts
+    are throttled per account and per address (``portico.accounts.throttle``).
     """
 
     def confirm_login_allowed(self, user):
@@ -22,3 +27,15 @@ class OfficeAuthenticationForm(AdminAuthenticationForm):
                 code="invalid_login",
                 params={"username": self.username_field.verbose_name},
             )
+
+    def login_failed(self, email: str, reason: str) -> None:
+        """Tell each organization the email is staff of; an unknown email leaves no trace (and no hint)."""
+        memberships = Membership.objects.filter(user__email__iexact=email).select_related("organization")
+        with transaction.atomic():
+            for membership in memberships:
+                audit_record(
+                    organization=membership.organization,
+                    action="office.login_failed",
+                    data={"email": email, "reason": reason},
+                    ip_address=self.client_address,
+                )

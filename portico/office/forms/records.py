@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portico.money import check_currency
 from portico.organizations.models import NumberSeries
+from portico.organizations.services import invitation_template_check, logo_check, portal_slug_check
 
 from .base import OfficeModelForm
 
@@ -18,9 +21,60 @@ class CustomerForm(OfficeModelForm):
         return check_currency(self.cleaned_data["currency"])
 
 
+class LogoInput(AdminFileWidget):
+    """The current logo as a small picture (served by the portal, as contacts see it), with remove and replace."""
+
+    template_name = "office/widgets/logo_input.html"
+    preview_url = ""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["preview_url"] = self.preview_url
+        return context
+
+
 class OrganizationSettingsForm(OfficeModelForm):
+    """The organization's settings; the portal address, logo and invitation email are checked as the service
+    checks them, so a refusal shows on its field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "portal_slug" in self.fields:
+            self.fields["portal_slug"].help_text = _(
+                "The last part of the portal’s web address, as in /portal/northwind/. When it changes, links "
+                "with the old address keep working: they lead to the new one."
+            )
+        if "logo" in self.fields:
+            widget = LogoInput(attrs={"accept": "image/png,image/jpeg"})
+            widget.preview_url = self.instance.logo_url if self.instance.pk else ""
+            self.fields["logo"].widget = widget
+            self.fields["logo"].error_messages["invalid_image"] = _(
+                "The logo must be a PNG or JPEG image, and this file is not one."
+            )
+
     def clean_base_currency(self):
         return check_currency(self.cleaned_data["base_currency"])
+
+    def clean_portal_slug(self):
+        return portal_slug_check(organization=self.instance, slug=self.cleaned_data["portal_slug"])
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and not isinstance(logo, FieldFile):
+            # Name the file after its content: a PNG called "logo.gif" is stored as "logo.png".
+            logo.name = f"logo.{logo_check(logo=logo)}"
+        return logo
+
+    def clean_portal_invitation_subject(self):
+        return self._clean_template("portal_invitation_subject")
+
+    def clean_portal_invitation_message(self):
+        return self._clean_template("portal_invitation_message")
+
+    def _clean_template(self, name: str) -> str:
+        text = self.cleaned_data[name]
+        invitation_template_check(field=name, text=text)
+        return text
 
 
 class NumberSeriesForm(OfficeModelForm):

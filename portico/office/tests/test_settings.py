@@ -15,6 +15,7 @@ from .conftest import admin_url
 def settings_data(org, **changes):
     data = {
         "name": org.name,
+        "portal_slug": org.portal_slug,
         "email": org.email,
         "phone": "",
         "website": "",

@@ -37,11 +37,11 @@ def test_staff_changes_the_organizations_details_and_defaults(org, staff, tax):
     )
 
 
-def test_the_portal_slug_cannot_be_changed_with_the_settings(org):
+def test_fields_outside_the_settings_cannot_be_changed(org):
     before = db_state(org)
     with pytest.raises(ValidationError) as exc:
-        organization_update(organization=org, portal_slug="taken")
-    assert exc.value.messages == ["These settings cannot be changed here: portal_slug."]
+        organization_update(organization=org, created_at=None)
+    assert exc.value.messages == ["These settings cannot be changed here: created_at."]
     assert db_state(org) == before
 
 

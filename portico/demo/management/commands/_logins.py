@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management.base import OutputWrapper
 from django.core.management.color import Style
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from portico.accounts.models import User
-from portico.demo.builder import CONTACT_EMAIL, CONTACT_PASSWORD, DEMO_SLUG, STAFF_EMAIL, STAFF_PASSWORD
+from portico.demo.builder import (
+    CONTACT_EMAIL,
+    CONTACT_PASSWORD,
+    DEMO_SLUG,
+    INVITED_EMAIL,
+    STAFF_EMAIL,
+    STAFF_PASSWORD,
+)
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
@@ -29,19 +37,20 @@ def write_logins(stdout: OutputWrapper, style: Style, *, base_url: str = DEFAULT
     stdout.write(f"  Back office:      {base_url}/office/")
     stdout.write(f"  Staff login:      {STAFF_EMAIL}  password: {_password(STAFF_EMAIL, STAFF_PASSWORD)}")
     stdout.write("")
-    try:
-        portal = reverse("portal:home", kwargs={"slug": DEMO_SLUG})
-    except NoReverseMatch:
-        portal = None  # no customer portal URLs in this installation
-    if portal:
-        stdout.write(f"  Customer portal:  {base_url}{portal}")
+    portal = reverse("portal:home", kwargs={"slug": DEMO_SLUG})
+    stdout.write(f"  Customer portal:  {base_url}{portal}")
     stdout.write(
         f"  Demo contact's login (Maya Chen, Blue Harbor Coffee):  {CONTACT_EMAIL}  "
         f"password: {_password(CONTACT_EMAIL, CONTACT_PASSWORD)}"
     )
-    if portal:
+    stdout.write("  The contact logs in to the customer portal; the back office at /office/ is for staff.")
+    if settings.EMAIL_BACKEND == "portico.emails.backends.MailboxBackend":
+        stdout.write("")
         stdout.write(
-            "  The contact logs in to the customer portal; the back office at /office/ is for staff."
+            f"  Mailbox:          {base_url}{reverse('mailbox:list')}  (staff login; every email sent)"
+        )
+        stdout.write(
+            f"  It holds the invitation of {INVITED_EMAIL}: open it and click Accept Invitation to sign up."
         )
     stdout.write("")
     stdout.write("  These are demo passwords, for a local demo database only.")

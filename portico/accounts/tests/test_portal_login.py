@@ -1,0 +1,94 @@
+"""Logging in to a portal: throttled like the back office, audited in the portal's organization."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from portico.activity.models import AuditEvent
+from portico.testing import TEST_PASSWORD
+
+LOCKED = "Too many failed attempts. Try again in 15 minutes."
+
+
+@pytest.fixture(autouse=True)
+def limits(settings):
+    settings.PORTICO_LOGIN_ACCOUNT_FAILURES = 5
+    settings.PORTICO_LOGIN_ADDRESS_FAILURES = 20
+    settings.PORTICO_LOGIN_FAILURE_WINDOW = 15 * 60
+    settings.PORTICO_LOGIN_LOCKOUT = 15 * 60
+
+
+def login(client, org, email, password=TEST_PASSWORD, *, address="203.0.113.7"):
+    return client.post(
+        reverse("portal:login", kwargs={"slug": org.portal_slug}),
+        {"username": email, "password": password},
+        REMOTE_ADDR=address,
+    )
+
+
+def answer(response) -> tuple[int, list[str]]:
+    html = response.content.decode()
+    block = re.search(r'<div class="form-errors" role="alert">(.*?)</div>', html, re.S)
+    return response.status_code, re.findall(r"<p>(.*?)</p>", block.group(1), re.S) if block else []
+
+
+def test_unknown_email_wrong_password_and_a_contact_of_another_business_get_the_same_answer(
+    org, access_a, other_org_access
+):
+    attempts = [
+        ("nobody@customer-a.test", TEST_PASSWORD),
+        (access_a.user.email, "wrong password"),
+        (other_org_access.user.email, TEST_PASSWORD),
+    ]
+
+    answers = [answer(login(Client(), org, email, password)) for email, password in attempts]
+
+    assert answers[0][0] == 200
+    assert len(answers[0][1]) == 1
+    assert all(other == answers[0] for other in answers)
+
+
+def test_the_sixth_attempt_at_a_portal_account_is_refused_even_with_the_right_password(client, org, access_a):
+    for _ in range(5):
+        login(client, org, access_a.user.email, "wrong password")
+
+    response = login(client, org, access_a.user.email)
+
+    assert answer(response) == (200, [LOCKED])
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_portal_lockout_looks_the_same_for_a_known_and_an_unknown_email(client, org, access_a):
+    for _ in range(5):
+        login(client, org, access_a.user.email, "wrong password")
+        login(client, org, "nobody@customer-a.test", "wrong password")
+
+    known = answer(login(client, org, access_a.user.email, "wrong password"))
+    unknown = answer(login(client, org, "nobody@customer-a.test", "wrong password"))
+
+    assert known == unknown == (200, [LOCKED])
+
+
+def test_every_failed_portal_login_is_audited_in_the_portals_organization(client, org, other_org, access_a):
+    login(client, org, access_a.user.email, "wrong password")
+    login(client, org, "nobody@customer-a.test", "wrong password")
+
+    events = list(AuditEvent.objects.filter(action="portal.login_failed").order_by("id"))
+    assert [e.organization for e in events] == [org, org]
+    assert [e.data for e in events] == [
+        {"email": access_a.user.email, "reason": "bad_credentials"},
+        {"email": "nobody@customer-a.test", "reason": "bad_credentials"},
+    ]
+    assert {e.ip_address for e in events} == {"203.0.113.7"}
+
+
+def test_a_contact_of_another_business_is_audited_as_no_access(client, org, other_org_access):
+    login(client, org, other_org_access.user.email)
+
+    event = AuditEvent.objects.get(action="portal.login_failed")
+    assert event.organization == org
+    assert event.data["reason"] == "no_access"

@@ -1,0 +1,131 @@
+"""Forms of the portal's own pages: logging in, signing up from an invitation, passwords."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from portico.accounts.forms import ThrottledAuthenticationForm
+from portico.activity.services import audit_record
+from portico.customers.models import PortalAccess
+
+
+def has_portal_access(user, organization) -> bool:
+    return PortalAccess.objects.filter(
+        organization=organization, user=user, status=PortalAccess.Status.ACTIVE, customer__is_active=True
+    ).exists()
+
+
+class PortalLoginForm(ThrottledAuthenticationForm):
+    """Email and password. Only people with active access to this organization's portal get in.
+
+    Everyone refused sees the same message, so the form never tells whether an account exists.
+    """
+
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "That email address and password don’t match a portal account. Check both and try again."
+        ),
+    }
+
+    def __init__(self, request=None, *args, organization, **kwargs):
+        self.organization = organization
+        super().__init__(request, *args, **kwargs)
+        self.label_suffix = ""
+        self.fields["username"].label = _("Email address")
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "inputmode": "email"})
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not has_portal_access(user, self.organization):
+            raise ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+
+    def login_failed(self, email: str, reason: str) -> None:
+        """Every refused attempt at this portal, known email or not, goes in its organization's audit trail."""
+        audit_record(
+            organization=self.organization,
+            action="portal.login_failed",
+            data={"email": email, "reason": reason},
+            ip_address=self.client_address,
+        )
+
+
+class InvitationLoginForm(PortalLoginForm):
+    """Accepting an invitation with an account that already exists: its password proves who is accepting."""
+
+    def __init__(self, request=None, *args, organization, email: str, **kwargs):
+        self.invited_email = email
+        super().__init__(request, *args, organization=organization, **kwargs)
+        self.fields["username"].initial = email
+        self.fields["username"].widget.attrs["readonly"] = True
+
+    def clean_username(self):
+        return self.invited_email  # the invitation names the account; the field cannot change it
+
+    def confirm_login_allowed(self, user):
+        auth_forms.AuthenticationForm.confirm_login_allowed(self, user)
+        if user.email.lower() != self.invited_email.lower():
+            raise ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+
+
+class SignUpForm(forms.Form):
+    """The password of a new portal account, checked by Django's validators before anything is saved."""
+
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Confirm password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, full_name: str = "", **kwargs):
+        self.email = email
+        self.full_name = full_name
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords don’t match."))
+        elif password1:
+            user = get_user_model()(email=self.email, full_name=self.full_name)
+            try:
+                password_validation.validate_password(password1, user=user)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class PortalPasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Old password, new password, confirm: the labels of the portal's Change Password page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+        self.fields["old_password"].label = _("Old password")
+        self.fields["new_password1"].label = _("New password")
+        self.fields["new_password2"].label = _("Confirm password")
+
+
+class PortalPasswordResetForm(auth_forms.PasswordResetForm):
+    """Asks for a reset link. Sends one only to an account with access to this portal; answers the same always."""
+
+    def __init__(self, *args, organization, **kwargs):
+        self.organization = organization
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+        self.fields["email"].label = _("Email address")
+
+    def get_users(self, email):
+        return [user for user in super().get_users(email) if has_portal_access(user, self.organization)]

@@ -1,0 +1,134 @@
+"""The isolation walk: every portal URL, visited by everyone who must not see customer A's portal.
+
+It reads the URL configuration, so a page added later joins the walk on its own: it must declare its scope
+(``portal_page`` or ``portal_public``), and a URL argument the walk doesn't know how to fill fails the test until
+it is taught below (with a value that belongs to customer A).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, get_resolver, reverse
+
+from portico.testing import make_invoice
+
+PUBLIC_PAGES = {
+    "logo",
+    "login",
+    "logout",
+    "accept",
+    "signup",
+    "invitation-request",
+    "password-reset",
+    "password-reset-sent",
+    "password-reset-confirm",
+}
+
+
+def portal_patterns() -> list[URLPattern]:
+    resolver = get_resolver()
+    portal = next(p for p in resolver.url_patterns if getattr(p, "namespace", None) == "portal")
+    return list(portal.url_patterns)
+
+
+def test_every_portal_page_declares_its_scope():
+    for pattern in portal_patterns():
+        scope = getattr(pattern.callback, "portal_scope", None)
+        expected = "public" if pattern.name in PUBLIC_PAGES else "contact"
+        assert scope == expected, f"portal:{pattern.name} must be a {expected} page, is {scope!r}"
+
+
+@pytest.fixture
+def secrets_of_a(org, customer_a, access_a):
+    """Values that appear only in customer A's portal, and the URL arguments that point at A's records."""
+    invoice = make_invoice(customer_a, "1234.56")
+    customer_a.company_name = "Zebra Secret Holdings"
+    customer_a.billing_address = "1 Hidden Lane"
+    customer_a.save()
+    markers = [
+        "Zebra Secret Holdings",
+        "1 Hidden Lane",
+        "alice@customer-a.test",
+        customer_a.display_name,
+        invoice.number,
+    ]
+    arguments = {"slug": org.portal_slug, "number": invoice.number}
+    return markers, arguments
+
+
+def contact_pages():
+    return [p for p in portal_patterns() if p.name not in PUBLIC_PAGES]
+
+
+def url_for(pattern: URLPattern, arguments: dict) -> str:
+    names = list(pattern.pattern.converters)
+    unknown = [name for name in names if name not in arguments]
+    assert not unknown, f"teach the isolation walk how to fill {unknown} for portal:{pattern.name}"
+    return reverse(f"portal:{pattern.name}", kwargs={name: arguments[name] for name in names})
+
+
+def assert_kept_out(response, markers, login_prefix):
+    assert response.status_code in (302, 404, 405), response.status_code
+    if response.status_code == 302:
+        assert response["Location"].startswith(login_prefix)
+    body = response.content.decode()
+    for marker in markers:
+        assert marker not in body
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "staff", "other_org_contact", "disabled_contact"])
+def test_outsiders_are_kept_out_of_every_portal_page(
+    persona, secrets_of_a, staff, other_org_access, disabled_access, org
+):
+    markers, arguments = secrets_of_a
+    client = Client()
+    user = {
+        "anonymous": None,
+        "staff": staff,
+        "other_org_contact": other_org_access.user,
+        "disabled_contact": disabled_access.user,
+    }[persona]
+    if user is not None:
+        client.force_login(user)
+    login_prefix = reverse("portal:login", kwargs={"slug": org.portal_slug})
+    for pattern in contact_pages():
+        url = url_for(pattern, arguments)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert_kept_out(response, markers, login_prefix)
+
+
+def test_another_customers_contact_never_sees_customer_as_data(secrets_of_a, portal_client_b):
+    markers, arguments = secrets_of_a
+    for pattern in contact_pages():
+        response = portal_client_b.get(url_for(pattern, arguments))
+        assert response.status_code in (200, 404, 405), f"portal:{pattern.name}: {response.status_code}"
+        body = response.content.decode()
+        for marker in markers:
+            assert marker not in body, f"portal:{pattern.name} shows {marker!r} to customer B"
+
+
+def test_customer_a_sees_their_own_details_so_the_markers_are_real(secrets_of_a, portal_client):
+    markers, arguments = secrets_of_a
+    body = portal_client.get(reverse("portal:home", kwargs={"slug": arguments["slug"]})).content.decode()
+    shown_on_home = markers[:4]  # the invoice number appears once the invoice list exists
+    for marker in shown_on_home:
+        assert marker in body
+
+
+def test_a_contact_of_another_organization_is_sent_to_this_portals_login(
+    org, other_org, other_org_access, customer_a
+):
+    client = Client()
+    client.force_login(other_org_access.user)
+    response = client.get(reverse("portal:home", kwargs={"slug": org.portal_slug}))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("portal:login", kwargs={"slug": org.portal_slug}))
+    # Their own portal still works.
+    assert client.get(reverse("portal:home", kwargs={"slug": other_org.portal_slug})).status_code == 200
+
+
+def test_unknown_portal_address_is_404(client, db):
+    assert client.get("/portal/no-such-business/").status_code == 404
+    assert client.get("/portal/no-such-business/login/").status_code == 404
