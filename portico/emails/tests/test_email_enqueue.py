@@ -85,9 +85,7 @@ def test_the_logo_is_an_absolute_link_under_the_base_url(
 
     [message] = mailoutbox
     assert message.to == ["a@example.test", "b@example.test"]
-    assert f'<img src="https://portico.example{org.logo_url}" alt="Acme Consulting"' in html_part(
-        message
-    )
+    assert f'<img src="https://portico.example{org.logo_url}" alt="Acme Consulting"' in html_part(message)
 
 
 def test_without_a_logo_the_email_shows_the_name_and_no_image(
