@@ -23,16 +23,22 @@ $(VENV)/.dev-installed: requirements-dev.txt requirements.txt | $(PY)
 migrate: $(VENV)/.runtime-installed
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 
 ## Set up, migrate, load the demo data if the database is empty, print the logins and serve.
 run: migrate
-	$(PY) manage.py demo_setup --base-url http://$(HOST):$(PORT)
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	PORTICO_BASE_URL=http://$(HOST):$(PORT) $(PY) manage.py demo_setup --base-url http://$(HOST):$(PORT)
+	PORTICO_BASE_URL=http://$(HOST):$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Install what the tests need and run the whole suite (DATABASE_URL picks the database).
-test: $(VENV)/.dev-installed
+test: $(VENV)/.dev-installed browser-deps
 	@mkdir -p var
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Debian's Chromium for the browser tests (portico/browser_tests/), installed with apt when it is missing.
+.PHONY: browser-deps
+browser-deps:
+	@bash scripts/ensure-chromium
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

@@ -28,7 +28,7 @@ class InvitationInvalid(ValidationError):
     """An invitation link that cannot be used. ``reason`` is for logs and tests; the message is the same for all."""
 
     MESSAGE = gettext_lazy(
-        "This invitation link is no longer valid. Ask the business that invited you to send you a new one."
+        "This invitation link is no longer valid. The business that invited you can send you a new one."
     )
 
     def __init__(self, reason: str):

@@ -114,6 +114,7 @@ class PortalPasswordChangeForm(auth_forms.PasswordChangeForm):
         super().__init__(*args, **kwargs)
         self.label_suffix = ""
         self.fields["old_password"].label = _("Old password")
+        self.fields["old_password"].widget.attrs.pop("autofocus", None)  # it would open a phone's keyboard
         self.fields["new_password1"].label = _("New password")
         self.fields["new_password2"].label = _("Confirm password")
 

@@ -31,7 +31,7 @@ from portico.testing import (
 )
 
 INVALID_LINK = (
-    "This invitation link is no longer valid. Ask the business that invited you to send you a new one."
+    "This invitation link is no longer valid. The business that invited you can send you a new one."
 )
 
 

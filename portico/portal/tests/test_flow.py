@@ -201,6 +201,7 @@ def test_disabling_access_ends_open_sessions_at_once(org, access_a, portal_clien
     response = portal_client.get(home)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("portal:login", kwargs={"slug": org.portal_slug}))
+    assert "Your access to this portal has ended." in portal_client.get(response["Location"]).content.decode()
 
 
 def test_login_rotates_the_session_key(org, access_a):

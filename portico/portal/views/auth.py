@@ -32,7 +32,7 @@ from portico.customers.access import (
     portal_invitation_find,
     token_hash,
 )
-from portico.customers.models import PortalInvitation
+from portico.customers.models import PortalAccess, PortalInvitation
 from portico.emails.services import email_enqueue
 from portico.organizations.models import Organization
 
@@ -97,6 +97,10 @@ def login(request: HttpRequest, organization: Organization) -> HttpResponse:
         portal_access_choose(request, portal.access)
         return redirect(_safe_next(request, organization))
     signed_in_elsewhere = request.user.is_authenticated and portal_context_for(request, organization) is None
+    access_ended = (
+        signed_in_elsewhere
+        and PortalAccess.objects.filter(organization=organization, user=request.user).exists()
+    )
     if request.method == "GET" and request.user.is_authenticated and not signed_in_elsewhere:
         return redirect(_safe_next(request, organization))
     return render(
@@ -107,6 +111,7 @@ def login(request: HttpRequest, organization: Organization) -> HttpResponse:
             "form": form,
             "next": _safe_next(request, organization),
             "signed_in_elsewhere": signed_in_elsewhere,
+            "access_ended": access_ended,
         },
     )
 
@@ -184,10 +189,7 @@ def signup(request: HttpRequest, organization: Organization) -> HttpResponse:
             del request.session[SESSION_INVITATION_KEY]
             auth_login(request, access.user, backend="django.contrib.auth.backends.ModelBackend")
             portal_access_choose(request, access)
-            messages.success(
-                request,
-                _("Welcome to the portal of %(organization)s.") % {"organization": organization.name},
-            )
+            messages.success(request, _("Your portal account is ready. You are logged in."))
             return redirect(_home(organization))
     return render(
         request,
@@ -318,6 +320,8 @@ class _PasswordResetConfirm(PasswordResetConfirmView):
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
         form.label_suffix = ""
+        form.fields["new_password1"].label = _("New password")
+        form.fields["new_password2"].label = _("Confirm password")
         return form
 
     def form_valid(self, form):
@@ -339,6 +343,7 @@ class _PasswordResetConfirm(PasswordResetConfirmView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["organization"] = self.organization
+        context["account_email"] = self.user.email if self.user is not None else ""
         return context
 
 
