@@ -83,6 +83,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portico.urls"
+CSRF_FAILURE_VIEW = "portico.errors.csrf_failure"
 WSGI_APPLICATION = "portico.wsgi.application"
 ASGI_APPLICATION = "portico.asgi.application"
 

@@ -11,3 +11,6 @@ urlpatterns = [
     path("portal/", include("portico.portal.urls")),
     path("mailbox/", include("portico.emails.urls")),
 ]
+
+handler404 = "portico.errors.page_not_found"
+handler500 = "portico.errors.server_error"

@@ -66,7 +66,9 @@ def _organization_for_slug(request: HttpRequest, slug: str) -> Organization | Ht
         target = f"/portal/{moved.organization.portal_slug}/{path[len(prefix) :]}"
         if request.META.get("QUERY_STRING"):
             target += "?" + request.META["QUERY_STRING"]
-        return HttpResponseRedirect(target)
+        if request.method in ("GET", "HEAD"):
+            return HttpResponseRedirect(target)
+        return HttpResponseRedirect(target, status=307)  # a form posted to the old address keeps its data
     if not organization.portal_enabled:
         raise Http404
     return organization

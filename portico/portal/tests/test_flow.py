@@ -209,14 +209,14 @@ def test_login_rotates_the_session_key(org, access_a):
 
     client = Client()
     login = reverse("portal:login", kwargs={"slug": org.portal_slug})
-    client.get(login)
-    client.session["probe"] = 1
-    session = client.session
+    session = client.session  # an anonymous session, as a visitor has before logging in
     session["probe"] = 1
     session.save()
     before = client.cookies["sessionid"].value
     client.post(login, {"username": access_a.user.email, "password": TEST_PASSWORD})
-    assert client.cookies["sessionid"].value != before
+    after = client.cookies["sessionid"].value
+    assert after != before
+    assert client.session["probe"] == 1  # same data, new key: a planted session id is worthless
 
 
 def test_login_answers_the_same_for_unknown_emails_wrong_passwords_and_staff(org, access_a, staff):

@@ -102,11 +102,32 @@ def test_outsiders_are_kept_out_of_every_portal_page(
 def test_another_customers_contact_never_sees_customer_as_data(secrets_of_a, portal_client_b):
     markers, arguments = secrets_of_a
     for pattern in contact_pages():
-        response = portal_client_b.get(url_for(pattern, arguments))
-        assert response.status_code in (200, 404, 405), f"portal:{pattern.name}: {response.status_code}"
-        body = response.content.decode()
-        for marker in markers:
-            assert marker not in body, f"portal:{pattern.name} shows {marker!r} to customer B"
+        for method in ("get", "post"):
+            response = getattr(portal_client_b, method)(url_for(pattern, arguments), follow=True)
+            assert response.status_code in (200, 404, 405), f"portal:{pattern.name}: {response.status_code}"
+            body = response.content.decode()
+            for marker in markers:
+                assert marker not in body, f"{method} portal:{pattern.name} shows {marker!r} to customer B"
+
+
+def test_a_deactivated_customers_contact_and_a_turned_off_portal_are_kept_out(
+    secrets_of_a, portal_client, customer_a, org
+):
+    markers, arguments = secrets_of_a
+    login_prefix = reverse("portal:login", kwargs={"slug": org.portal_slug})
+    customer_a.is_active = False
+    customer_a.save()
+    for pattern in contact_pages():
+        assert_kept_out(portal_client.get(url_for(pattern, arguments)), markers, login_prefix)
+    customer_a.is_active = True
+    customer_a.save()
+    org.portal_enabled = False
+    org.save()
+    for pattern in portal_patterns():
+        if pattern.name in ("logo",):
+            continue
+        response = portal_client.get(url_for(pattern, {**arguments, "token": "t", "uidb64": "u"}))
+        assert response.status_code == 404, f"portal:{pattern.name} answers {response.status_code}"
 
 
 def test_customer_a_sees_their_own_details_so_the_markers_are_real(secrets_of_a, portal_client):

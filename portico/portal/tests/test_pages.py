@@ -46,12 +46,24 @@ def test_optional_modules_are_gone_until_the_organization_shows_them(org, portal
 
 
 @pytest.mark.parametrize(
-    "name", ["home", "quotes", "invoices", "payments", "statements", "profile", "password-change"]
+    ("name", "heading"),
+    [
+        ("home", "Welcome,"),
+        ("quotes", "Quotes"),
+        ("invoices", "Invoices"),
+        ("payments", "Payments Made"),
+        ("statements", "Statements"),
+        ("profile", "Customer Details"),
+        ("password-change", "Change Password"),
+    ],
 )
-def test_every_module_page_answers_for_the_contact(org, portal_client, name):
+def test_every_module_page_answers_for_the_contact_in_the_portal_layout(org, portal_client, name, heading):
     response = portal_client.get(url(name, org))
     assert response.status_code == 200
-    assert b"<main" in response.content
+    body = response.content.decode()
+    assert f"<h1>{heading}" in body
+    assert 'aria-label="Modules"' in body  # the sidebar
+    assert "Logout" in body
 
 
 def test_an_old_portal_address_redirects_to_the_new_one(org, portal_client, client):

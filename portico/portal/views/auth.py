@@ -94,13 +94,11 @@ def login(request: HttpRequest, organization: Organization) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         auth_login(request, form.get_user())  # rotates the session key
         portal = portal_context_for(request, organization)
-        portal_access_choose(request, portal.access)
-        return redirect(_safe_next(request, organization))
+        if portal is not None:  # None only if staff took the access away this very moment
+            portal_access_choose(request, portal.access)
+            return redirect(_safe_next(request, organization))
     signed_in_elsewhere = request.user.is_authenticated and portal_context_for(request, organization) is None
-    access_ended = (
-        signed_in_elsewhere
-        and PortalAccess.objects.filter(organization=organization, user=request.user).exists()
-    )
+    access_ended = signed_in_elsewhere and _access_ended(request.user, organization)
     if request.method == "GET" and request.user.is_authenticated and not signed_in_elsewhere:
         return redirect(_safe_next(request, organization))
     return render(
@@ -114,6 +112,12 @@ def login(request: HttpRequest, organization: Organization) -> HttpResponse:
             "access_ended": access_ended,
         },
     )
+
+
+def _access_ended(user, organization: Organization) -> bool:
+    """Whether the person's only access to this portal is one that staff disabled."""
+    accesses = PortalAccess.objects.filter(organization=organization, user=user)
+    return accesses.exists() and not accesses.exclude(status=PortalAccess.Status.DISABLED).exists()
 
 
 @portal_public
