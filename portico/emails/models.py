@@ -7,8 +7,20 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MailboxMessage(models.Model):
-    """One message as ``MailboxBackend`` received it; not tied to an organization (a developer's tool)."""
+    """One message as ``MailboxBackend`` received it, kept for the organization it was sent on behalf of."""
 
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mailbox_messages",
+        verbose_name=_("organization"),
+        help_text=_(
+            "The organization the message was sent for; only its staff read it. Messages without one "
+            "(sent by Portico itself, or queued before messages carried it) are for superusers only."
+        ),
+    )
     from_email = models.CharField(_("from"), max_length=500)
     to = models.TextField(_("to"), help_text=_("Recipients, separated by commas."))
     reply_to = models.TextField(_("reply to"), blank=True)

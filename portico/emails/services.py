@@ -16,7 +16,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 
-from .models import MailboxMessage
+from portico.organizations.models import Organization
+
+from .selectors import mailbox_messages_visible
 from .tasks import send_email_task
 
 logger = logging.getLogger(__name__)
@@ -120,12 +122,16 @@ def email_enqueue(
         "html": html,
         "from_email": _sender(organization),
         "reply_to": [address for address in (reply_to or []) if address],
+        # Not part of the message: the local mailbox keeps it so only this organization's staff read it.
+        "organization_id": getattr(organization, "pk", None),
     }
     # robust: the change is already committed; a queue that fails is logged rather than shown as an error.
     transaction.on_commit(lambda: _enqueue_send(payload), robust=True)
 
 
-def mailbox_clear() -> int:
-    """Delete every message of the local mailbox; returns how many there were."""
-    deleted, _per_model = MailboxMessage.objects.all().delete()
+def mailbox_clear(*, organization: Organization | None, include_without_organization: bool) -> int:
+    """Delete the mailbox messages a reader sees (see ``mailbox_messages_visible``); returns how many."""
+    deleted, _per_model = mailbox_messages_visible(
+        organization=organization, include_without_organization=include_without_organization
+    ).delete()
     return deleted

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,8 +16,10 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portico.organizations.selectors import organization_for_staff
+
 from .models import MailboxMessage
-from .selectors import mailbox_message_list
+from .selectors import mailbox_message_list, mailbox_messages_visible
 from .services import mailbox_clear
 
 PAGE_SIZE = 50
@@ -48,24 +51,44 @@ def mailbox_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     return wrapper
 
 
+def _reader_scope(request: HttpRequest) -> dict[str, Any]:
+    """Whose messages this staff member reads: their organization's; those of none only if a superuser.
+
+    The organization comes from the selector rather than ``request.organization``: the middleware's lazy
+    object stands for None without being None, and a filter needs the real value.
+    """
+    return {
+        "organization": organization_for_staff(user=request.user),
+        "include_without_organization": request.user.is_superuser,
+    }
+
+
+def get_message_for_staff(request: HttpRequest, pk: int) -> MailboxMessage:
+    """The message, if this staff member may read it; 404 otherwise (another organization's looks like none)."""
+    return get_object_or_404(mailbox_messages_visible(**_reader_scope(request)), pk=pk)
+
+
 @mailbox_page
 @require_GET
 def mailbox_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(mailbox_message_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    visible = mailbox_message_list(**_reader_scope(request))
+    page = Paginator(visible, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "mailbox/list.html", {"page": page})
 
 
 @mailbox_page
 @require_GET
 def mailbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    message = get_object_or_404(MailboxMessage, pk=pk)
+    message = get_message_for_staff(request, pk)
     return render(request, "mailbox/detail.html", {"message": message})
 
 
 @mailbox_page
 @require_GET
 def mailbox_html(request: HttpRequest, pk: int) -> HttpResponse:
-    message = get_object_or_404(MailboxMessage.objects.exclude(html=""), pk=pk)
+    message = get_message_for_staff(request, pk)
+    if not message.html:
+        raise Http404
     response = HttpResponse(message.html, content_type="text/html; charset=utf-8")
     response["Content-Security-Policy"] = HTML_PART_CSP
     response["Referrer-Policy"] = "no-referrer"
@@ -76,11 +99,12 @@ def mailbox_html(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def mailbox_clear_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        deleted = mailbox_clear()
+        deleted = mailbox_clear(**_reader_scope(request))
         messages.success(
             request,
             ngettext("Deleted %(count)d message.", "Deleted %(count)d messages.", deleted)
             % {"count": deleted},
         )
         return redirect("mailbox:list")
-    return render(request, "mailbox/clear.html", {"count": MailboxMessage.objects.count()})
+    count = mailbox_messages_visible(**_reader_scope(request)).count()
+    return render(request, "mailbox/clear.html", {"count": count})

@@ -1,4 +1,5 @@
-"""Fixtures of the email tests: a contact with a name worth escaping, and a real SMTP server on loopback."""
+"""Fixtures of the email tests: a contact with a name worth escaping, the local mailbox switched on, and a real
+SMTP server on loopback."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 
+from portico.emails.models import MailboxMessage
 from portico.testing import ContactPersonFactory
 
+MAILBOX_BACKEND = "portico.emails.backends.MailboxBackend"
 ACCEPT_LINK = re.compile(r"https?://[^\s\"<>]+/portal/[a-z0-9-]+/accept/(?P<token>[A-Za-z0-9_-]+)/")
 
 
@@ -36,6 +39,30 @@ def alice(customer_a):
     return ContactPersonFactory(
         customer=customer_a, first_name="Alice", last_name="O'Neil", email="alice@customer-a.test"
     )
+
+
+@pytest.fixture
+def mailbox_on(settings):
+    """The mailbox as a demo server runs it: DEBUG off, PORTICO_MAILBOX on, messages kept in the database."""
+    settings.DEBUG = False
+    settings.PORTICO_MAILBOX = True
+    settings.EMAIL_BACKEND = MAILBOX_BACKEND
+
+
+@pytest.fixture
+def keep(org):
+    """Keep a message in the mailbox as sent for ``org`` (the organization of ``staff``) unless told otherwise."""
+
+    def keep_message(subject: str = "Hello", **fields) -> MailboxMessage:
+        values = {
+            "organization": org,
+            "from_email": "Portico <portico@localhost>",
+            "to": "alice@customer-a.test",
+            "text": "Hi",
+        }
+        return MailboxMessage.objects.create(subject=subject, **{**values, **fields})
+
+    return keep_message
 
 
 class CollectingHandler:

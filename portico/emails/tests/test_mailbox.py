@@ -11,22 +11,7 @@ from portico.emails.models import MailboxMessage
 from portico.emails.views import HTML_PART_CSP
 from portico.testing import UserFactory
 
-from .conftest import accept_token
-
-MAILBOX_BACKEND = "portico.emails.backends.MailboxBackend"
-
-
-@pytest.fixture
-def mailbox_on(settings):
-    """The mailbox as a demo server runs it: DEBUG off, PORTICO_MAILBOX on, messages kept in the database."""
-    settings.DEBUG = False
-    settings.PORTICO_MAILBOX = True
-    settings.EMAIL_BACKEND = MAILBOX_BACKEND
-
-
-def kept(subject: str = "Hello", **fields) -> MailboxMessage:
-    values = {"from_email": "Portico <portico@localhost>", "to": "alice@customer-a.test", "text": "Hi"}
-    return MailboxMessage.objects.create(subject=subject, **{**values, **fields})
+from .conftest import MAILBOX_BACKEND, accept_token
 
 
 def test_the_mailbox_backend_keeps_both_parts_of_a_message(db, settings):
@@ -74,10 +59,10 @@ def test_the_mailbox_is_404_when_debug_and_portico_mailbox_are_off(staff_client,
     assert staff_client.post(reverse(name)).status_code == 404
 
 
-def test_a_message_page_is_404_when_the_mailbox_is_off_even_for_staff(staff_client, settings):
+def test_a_message_page_is_404_when_the_mailbox_is_off_even_for_staff(keep, staff_client, settings):
     settings.DEBUG = False
     settings.PORTICO_MAILBOX = False
-    message = kept(html="<p>x</p>")
+    message = keep(html="<p>x</p>")
 
     assert staff_client.get(reverse("mailbox:detail", args=[message.pk])).status_code == 404
     assert staff_client.get(reverse("mailbox:html", args=[message.pk])).status_code == 404
@@ -90,8 +75,8 @@ def test_debug_turns_the_mailbox_on(staff_client, settings):
     assert staff_client.get(reverse("mailbox:list")).status_code == 200
 
 
-def test_an_anonymous_visitor_is_sent_to_the_back_office_login(client, db, mailbox_on):
-    message = kept()
+def test_an_anonymous_visitor_is_sent_to_the_back_office_login(keep, client, db, mailbox_on):
+    message = keep()
 
     for url in (reverse("mailbox:list"), reverse("mailbox:detail", args=[message.pk])):
         response = client.get(url)
@@ -99,9 +84,9 @@ def test_an_anonymous_visitor_is_sent_to_the_back_office_login(client, db, mailb
         assert response["Location"] == f"{reverse('office:login')}?next={url}"
 
 
-def test_a_logged_in_user_who_is_not_staff_is_sent_to_the_login_too(client, db, mailbox_on):
+def test_a_logged_in_user_who_is_not_staff_is_sent_to_the_login_too(keep, client, db, mailbox_on):
     client.force_login(UserFactory(is_staff=False))
-    kept()
+    keep()
 
     response = client.get(reverse("mailbox:list"))
 
@@ -109,9 +94,9 @@ def test_a_logged_in_user_who_is_not_staff_is_sent_to_the_login_too(client, db, 
     assert response["Location"].startswith(reverse("office:login"))
 
 
-def test_staff_read_the_list_newest_first(staff_client, mailbox_on):
-    kept("Older")
-    kept("Newer")
+def test_staff_read_the_list_newest_first(keep, staff_client, mailbox_on):
+    keep("Older")
+    keep("Newer")
 
     response = staff_client.get(reverse("mailbox:list"))
 
@@ -121,9 +106,11 @@ def test_staff_read_the_list_newest_first(staff_client, mailbox_on):
     assert "2 messages, newest first" in page
 
 
-def test_the_list_shows_fifty_messages_a_page(staff_client, mailbox_on):
+def test_the_list_shows_fifty_messages_a_page(org, staff_client, mailbox_on):
     MailboxMessage.objects.bulk_create(
-        MailboxMessage(from_email="p@localhost", to="a@example.test", subject=f"Message {n:02d}")
+        MailboxMessage(
+            organization=org, from_email="p@localhost", to="a@example.test", subject=f"Message {n:02d}"
+        )
         for n in range(51)
     )
 
@@ -162,8 +149,8 @@ def test_a_newcomer_follows_the_invitation_link_from_the_message_page(
     assert reverse("mailbox:html", args=[message.pk]) in page
 
 
-def test_the_mailbox_pages_carry_no_inline_script_or_style(staff_client, mailbox_on):
-    message = kept(html="<p>x</p>")
+def test_the_mailbox_pages_carry_no_inline_script_or_style(keep, staff_client, mailbox_on):
+    message = keep(html="<p>x</p>")
 
     for url in (
         reverse("mailbox:list"),
@@ -176,8 +163,8 @@ def test_the_mailbox_pages_carry_no_inline_script_or_style(staff_client, mailbox
         assert "/static/mailbox/mailbox.css" in page
 
 
-def test_the_html_part_is_served_sandboxed_so_it_cannot_run_script(staff_client, mailbox_on):
-    message = kept(html="<p>Rich</p><script>alert(1)</script>")
+def test_the_html_part_is_served_sandboxed_so_it_cannot_run_script(keep, staff_client, mailbox_on):
+    message = keep(html="<p>Rich</p><script>alert(1)</script>")
 
     response = staff_client.get(reverse("mailbox:html", args=[message.pk]))
 
@@ -190,8 +177,8 @@ def test_the_html_part_is_served_sandboxed_so_it_cannot_run_script(staff_client,
     assert response.content == b"<p>Rich</p><script>alert(1)</script>"
 
 
-def test_a_message_without_html_has_no_html_page(staff_client, mailbox_on):
-    message = kept(html="")
+def test_a_message_without_html_has_no_html_page(keep, staff_client, mailbox_on):
+    message = keep(html="")
 
     assert staff_client.get(reverse("mailbox:html", args=[message.pk])).status_code == 404
     assert (
@@ -200,9 +187,9 @@ def test_a_message_without_html_has_no_html_page(staff_client, mailbox_on):
     )
 
 
-def test_clearing_asks_first_and_deletes_only_on_post(staff_client, mailbox_on):
-    kept("One")
-    kept("Two")
+def test_clearing_asks_first_and_deletes_only_on_post(keep, staff_client, mailbox_on):
+    keep("One")
+    keep("Two")
 
     confirmation = staff_client.get(reverse("mailbox:clear"))
     assert "Delete all 2 messages in the mailbox?" in confirmation.content.decode()
@@ -216,8 +203,8 @@ def test_clearing_asks_first_and_deletes_only_on_post(staff_client, mailbox_on):
     assert "The mailbox is empty." in response.content.decode()
 
 
-def test_anonymous_cannot_clear_the_mailbox(client, db, mailbox_on):
-    kept()
+def test_anonymous_cannot_clear_the_mailbox(keep, client, db, mailbox_on):
+    keep()
 
     response = client.post(reverse("mailbox:clear"))
 

@@ -193,7 +193,33 @@ def test_the_password_reset_email_carries_the_reset_link_and_how_long_it_works(
     html = html_part(message)
     assert f'href="{reset_url}"' in html
     assert ">Reset Password</a>" in html
-    assert "reset the password you use for Acme Consulting's customer portal" in html
+
+
+def test_the_password_reset_email_says_the_password_is_the_portico_accounts_for_every_portal(
+    org, mailoutbox, django_capture_on_commit_callbacks
+):
+    user = UserFactory(email="alice@customer-a.test", full_name="Alice O'Neil")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        email_enqueue(
+            to=user.email,
+            subject="Reset your password",
+            template="password_reset",
+            context={"organization": org, "user": user, "reset_url": "https://x.test/r/", "valid_hours": 3},
+        )
+
+    [message] = mailoutbox
+    wording = (
+        "reset the password of your Portico account alice@customer-a.test, which you use to log in to "
+        "Acme Consulting's customer portal and any other portal you have been invited to (and to the back "
+        "office, if you have access to it)."
+    )
+    assert wording in " ".join(message.body.split())
+    assert "The new password will apply to all of them. Choose it with the link below." in message.body
+    html = " ".join(html_part(message).split())
+    assert wording in html
+    assert "The new password will apply to all of them. Choose it with the button below." in html
+    assert "the password you use for" not in message.body + html
 
 
 def test_the_invitation_request_tells_the_organization_who_asks_and_where_to_reinvite(

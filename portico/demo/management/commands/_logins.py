@@ -47,7 +47,7 @@ def write_logins(stdout: OutputWrapper, style: Style, *, base_url: str = DEFAULT
     if settings.EMAIL_BACKEND == "portico.emails.backends.MailboxBackend":
         stdout.write("")
         stdout.write(
-            f"  Mailbox:          {base_url}{reverse('mailbox:list')}  (staff login; every email sent)"
+            f"  Mailbox:          {base_url}{reverse('mailbox:list')}  (staff login; the emails Portico sent)"
         )
         stdout.write(
             f"  It holds the invitation of {INVITED_EMAIL}: open it and click Accept Invitation to sign up."
