@@ -10,14 +10,15 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portico.activity.models import Notification
+from portico.activity.models import AuditEvent, Notification
 from portico.activity.services import audit_record, notification_create
 from portico.emails.services import absolute_url, email_enqueue
 
@@ -47,11 +48,14 @@ def _void_open_invitations(access: PortalAccess, now: datetime.datetime) -> int:
     ).update(voided_at=now)
 
 
-def _new_invitation(access: PortalAccess, now: datetime.datetime) -> tuple[str, PortalInvitation]:
+def _new_invitation(
+    access: PortalAccess, contact: ContactPerson, now: datetime.datetime
+) -> tuple[str, PortalInvitation]:
     raw_token = secrets.token_urlsafe(32)
     invitation = PortalInvitation.objects.create(
         access=access,
         token_hash=token_hash(raw_token),
+        email=contact.email,
         expires_at=now + datetime.timedelta(days=settings.PORTAL_INVITATION_DAYS),
     )
     return raw_token, invitation
@@ -132,7 +136,7 @@ def _invite_locked(
     access.disabled_at = None
     access.save()
     voided = _void_open_invitations(access, now)
-    raw_token, invitation = _new_invitation(access, now)
+    raw_token, invitation = _new_invitation(access, contact, now)
     audit_record(
         organization=access.organization,
         action=action,
@@ -171,10 +175,12 @@ def portal_access_reinvite(*, access: PortalAccess, actor=None) -> tuple[PortalA
         return _invite_locked(access, contact, actor, "portal_access.reinvited")
 
 
-def portal_access_disable(*, access: PortalAccess, actor=None) -> PortalAccess:
+def portal_access_disable(*, access: PortalAccess, actor=None, reason: str = "") -> PortalAccess:
     """Take the contact's portal access away at once and void their open invitation links.
 
-    The portal checks the access status on every request, so open sessions stop working too.
+    The portal checks the access status on every request, so open sessions stop working too. ``reason`` is
+    recorded in the audit event when the business did not decide it directly ("email_changed",
+    "contact_deleted").
     """
     with transaction.atomic():
         access = PortalAccess.objects.select_for_update().get(pk=access.pk)
@@ -189,7 +195,11 @@ def portal_access_disable(*, access: PortalAccess, actor=None) -> PortalAccess:
             target=access,
             actor_user=actor,
             customer=access.customer,
-            data={"contact": access.contact_id, "voided_invitations": voided},
+            data={
+                "contact": access.contact_id,
+                "voided_invitations": voided,
+                **({"reason": reason} if reason else {}),
+            },
         )
     return access
 
@@ -201,6 +211,9 @@ def _check_invitation(invitation: PortalInvitation | None) -> PortalInvitation:
         raise InvitationInvalid("used")
     if invitation.voided_at is not None or invitation.access.status == PortalAccess.Status.DISABLED:
         raise InvitationInvalid("void")
+    # The link belongs to the address it was emailed to; whoever reads that mailbox is not the contact any more.
+    if not invitation.email or invitation.email.lower() != invitation.access.contact.email.lower():
+        raise InvitationInvalid("email_changed")
     if invitation.expires_at <= timezone.now():
         raise InvitationInvalid("expired")
     return invitation
@@ -216,41 +229,63 @@ def portal_invitation_find(*, raw_token: str) -> PortalInvitation:
     return _check_invitation(invitation)
 
 
+def _login_required() -> ValidationError:
+    return ValidationError(
+        _(
+            "You already have a Portico account with this email address. "
+            "Log in first, then open the invitation link again."
+        ),
+        code="login_required",
+    )
+
+
 def _account_for(contact: ContactPerson, password: str | None, user):
     """The account that accepts: the existing one for the contact's email (logged in), or a new one."""
     User = get_user_model()
     existing = User.objects.filter(email__iexact=contact.email).first()
     if existing is not None:
         if user is None or user.pk != existing.pk:
-            raise ValidationError(
-                _(
-                    "You already have a Portico account with this email address. "
-                    "Log in first, then open the invitation link again."
-                ),
-                code="login_required",
-            )
+            raise _login_required()
         return existing
     try:
         validate_password(password or "", user=User(email=contact.email, full_name=contact.full_name))
     except ValidationError as error:
         raise ValidationError({"password": error.messages}) from error
-    return User.objects.create_user(email=contact.email, password=password, full_name=contact.full_name)
+    try:
+        # A savepoint: another invitation for the same address (of another customer or business) may have
+        # created the account since the check above; its unique email then refuses this one.
+        with transaction.atomic():
+            return User.objects.create_user(
+                email=contact.email, password=password, full_name=contact.full_name
+            )
+    except IntegrityError:
+        raise _login_required() from None
 
 
 def portal_invitation_accept(*, raw_token: str, password: str | None = None, user=None) -> PortalAccess:
-    """Accept an invitation: create the account (or link the logged-in one) and make the access active."""
+    """Accept an invitation: create the account (or link the logged-in one) and make the access active.
+
+    Locks the access before its invitation, in the order reinvite and disable take them, so that an accept
+    racing a reinvite or a disable waits for it instead of deadlocking.
+    """
+    hashed = token_hash(raw_token or "")
     with transaction.atomic():
+        access_id = (
+            PortalInvitation.objects.filter(token_hash=hashed).values_list("access_id", flat=True).first()
+        )
+        access = PortalAccess.objects.select_for_update().filter(pk=access_id).first()
+        if access is None:
+            raise InvitationInvalid("unknown")
+        # Read again under the lock: a reinvite or disable that held it may have voided this invitation.
         invitation = (
-            PortalInvitation.objects.select_for_update()
-            .filter(token_hash=token_hash(raw_token or ""))
-            .first()
+            PortalInvitation.objects.select_for_update().filter(token_hash=hashed, access=access).first()
         )
         if invitation is None:
             raise InvitationInvalid("unknown")
-        access = PortalAccess.objects.select_for_update().get(pk=invitation.access_id)
+        contact = ContactPerson.objects.select_related("customer").get(pk=access.contact_id)
+        access.contact = contact
         invitation.access = access
         _check_invitation(invitation)
-        contact = ContactPerson.objects.select_related("customer").get(pk=access.contact_id)
         account = _account_for(contact, password, user)
         now = timezone.now()
         invitation.used_at = now
@@ -292,3 +327,69 @@ def portal_invitation_accept(*, raw_token: str, password: str | None = None, use
             reply_to=[contact.email],
         )
     return access
+
+
+#: A contact can ask for a new invitation at most this often; later requests within it are not passed on.
+INVITATION_REQUEST_INTERVAL = datetime.timedelta(hours=1)
+
+
+def portal_invitation_request(*, raw_token: str, organization) -> bool:
+    """From an expired or used link, tell the business that the contact would like a new invitation.
+
+    Returns False, writing nothing, for a token unknown in this organization and for an access the business
+    disabled: a removed contact must not keep emailing it. The business hears of one request per access and
+    hour; a later one returns True without notifying it again.
+    """
+    hashed = token_hash(raw_token or "")
+    access_id = (
+        PortalInvitation.objects.filter(token_hash=hashed, access__organization=organization)
+        .values_list("access_id", flat=True)
+        .first()
+        if raw_token
+        else None
+    )
+    with transaction.atomic():
+        # The lock makes two simultaneous requests queue, so the second one sees the first one's audit event.
+        access = PortalAccess.objects.select_for_update().filter(pk=access_id).first()
+        if access is None or access.status == PortalAccess.Status.DISABLED:
+            return False
+        now = timezone.now()
+        asked_recently = AuditEvent.objects.filter(
+            organization=organization,
+            action="portal_access.invitation_requested",
+            content_type=ContentType.objects.get_for_model(PortalAccess),
+            object_id=access.pk,
+            created_at__gt=now - INVITATION_REQUEST_INTERVAL,
+        ).exists()
+        if asked_recently:
+            return True
+        contact = ContactPerson.objects.select_related("customer").get(pk=access.contact_id)
+        customer = contact.customer
+        notification_create(
+            organization=organization,
+            kind=Notification.Kind.INVITATION_REQUESTED,
+            message=_("%(contact)s of %(customer)s asked for a new portal invitation.")
+            % {"contact": contact.full_name, "customer": customer.display_name},
+            target=access,
+            customer=customer,
+        )
+        audit_record(
+            organization=organization,
+            action="portal_access.invitation_requested",
+            target=access,
+            actor_contact=contact,
+            customer=customer,
+            data={"contact": contact.pk},
+        )
+        email_enqueue(
+            to=organization.email,
+            subject=_("%(contact)s asked for a new portal invitation") % {"contact": contact.full_name},
+            template="invitation_requested",
+            context={
+                "contact": contact,
+                "customer": customer,
+                "office_url": absolute_url(reverse("office:customers_customer_change", args=[customer.pk])),
+            },
+            organization=organization,
+        )
+    return True

@@ -124,6 +124,13 @@ class PortalInvitation(models.Model):
     token_hash = models.CharField(
         _("token hash"), max_length=64, unique=True, help_text=_("SHA-256 hex digest of the emailed token.")
     )
+    email = models.EmailField(
+        _("sent to"),
+        help_text=_(
+            "The address the link was emailed to. The link stops working if the contact's email changes; "
+            "invitations from before this field existed have it empty and no longer work."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"))
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)

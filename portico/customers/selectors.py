@@ -18,9 +18,17 @@ def customer_portal_status(*, customer: Customer) -> str:
 
 
 def portal_accesses_for_user(*, user) -> QuerySet[PortalAccess]:
-    """The user's active portal accesses, for the portal's switcher between customers and organizations."""
+    """The user's active portal accesses, for the portal's switcher between customers and organizations.
+
+    Only those the portal lets in: of an active customer, in an organization whose portal is turned on.
+    """
     return (
-        PortalAccess.objects.filter(user=user, status=PortalAccess.Status.ACTIVE)
+        PortalAccess.objects.filter(
+            user=user,
+            status=PortalAccess.Status.ACTIVE,
+            customer__is_active=True,
+            organization__portal_enabled=True,
+        )
         .select_related("organization", "customer", "contact")
         .order_by("organization__name", "customer__display_name", "pk")
     )

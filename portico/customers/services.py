@@ -9,7 +9,11 @@ from django.utils.translation import gettext as _
 from portico.activity.services import audit_record
 from portico.money import check_currency
 
-from .models import ContactPerson, Customer
+from .access import portal_access_disable
+from .models import ContactPerson, Customer, PortalAccess
+
+#: Portal access that ends when its contact's email changes or the contact is deleted.
+_OPEN_ACCESS = (PortalAccess.Status.INVITED, PortalAccess.Status.ACTIVE)
 
 
 def customer_create(
@@ -38,7 +42,9 @@ def customer_create(
 def contact_person_save(*, contact: ContactPerson, actor=None) -> ContactPerson:
     """Create or update a contact person. An email is required: it is how they reach the portal.
 
-    Making a contact primary takes the flag from the customer's previous primary contact.
+    Making a contact primary takes the flag from the customer's previous primary contact. Changing the email of
+    a contact who is invited to the portal or uses it disables that access and voids its links: the invitation
+    went to the old address, and the account is the old address's. The business invites the new address again.
     """
     contact.email = (contact.email or "").strip().lower()
     if not contact.email:
@@ -54,6 +60,14 @@ def contact_person_save(*, contact: ContactPerson, actor=None) -> ContactPerson:
         raise ValidationError({"email": _("This customer already has a contact person with this email.")})
     with transaction.atomic():
         Customer.objects.select_for_update().filter(pk=contact.customer_id).first()
+        old_email = None
+        if contact.pk is not None:
+            old_email = (
+                ContactPerson.objects.select_for_update()
+                .filter(pk=contact.pk)
+                .values_list("email", flat=True)
+                .first()
+            )
         if contact.is_primary:
             ContactPerson.objects.filter(customer=contact.customer, is_primary=True).exclude(
                 pk=contact.pk
@@ -62,14 +76,26 @@ def contact_person_save(*, contact: ContactPerson, actor=None) -> ContactPerson:
             contact.is_primary = True  # the only contact is the primary one
         created = contact.pk is None
         contact.save()
+        email_changed = old_email is not None and old_email.lower() != contact.email
         audit_record(
             organization=contact.organization,
             action="contact.created" if created else "contact.updated",
             target=contact,
             actor_user=actor,
             customer=contact.customer,
+            data={"old_email": old_email, "email": contact.email} if email_changed else None,
         )
+        if email_changed:
+            _contact_portal_access_end(contact, actor=actor, reason="email_changed")
     return contact
+
+
+def _contact_portal_access_end(contact: ContactPerson, *, actor, reason: str) -> None:
+    """Disable the contact's invited or active portal access, in the caller's transaction."""
+    # Locked before its status is read: a reinvite running now is waited for, then its invitation voided.
+    access = PortalAccess.objects.select_for_update().filter(contact=contact).first()
+    if access is not None and access.status in _OPEN_ACCESS:
+        portal_access_disable(access=access, actor=actor, reason=reason)
 
 
 def contact_person_create(
@@ -144,12 +170,17 @@ def customer_update(*, customer: Customer, actor=None, **fields) -> Customer:
 
 
 def contact_person_delete(*, contact: ContactPerson, actor=None) -> None:
-    """Remove a contact person; if it was the primary contact, the next contact becomes primary."""
+    """Remove a contact person; if it was the primary contact, the next contact becomes primary.
+
+    Their portal access goes with them (the delete cascades); it is first recorded as disabled, so the audit
+    trail shows when the access ended and why.
+    """
     with transaction.atomic():
         Customer.objects.select_for_update().filter(pk=contact.customer_id).first()
         contact = ContactPerson.objects.select_for_update().get(pk=contact.pk)
         customer = contact.customer
         was_primary = contact.is_primary
+        _contact_portal_access_end(contact, actor=actor, reason="contact_deleted")
         audit_record(
             organization=contact.organization,
             action="contact.deleted",

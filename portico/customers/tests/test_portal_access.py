@@ -316,3 +316,80 @@ def test_accepting_an_unknown_token_writes_nothing(contact_a):
         portal_invitation_accept(raw_token="made-up", password=TEST_PASSWORD)
     assert (exc.value.reason, exc.value.messages) == ("unknown", [INVALID_LINK])
     assert state() == before
+
+
+LOGIN_REQUIRED = "You already have a Portico account with this email address. Log in first, then open the invitation link again."
+
+
+def test_a_second_invitation_for_the_same_new_address_asks_to_log_in_once_the_first_made_the_account(
+    contact_a, customer_b
+):
+    """Both links were opened (and showed the sign-up form) before either was accepted."""
+    first, first_token = portal_access_invite(contact=contact_a)
+    second, second_token = portal_access_invite(
+        contact=ContactPersonFactory(customer=customer_b, email=contact_a.email)
+    )
+    assert portal_invitation_find(raw_token=first_token).access == first
+    assert portal_invitation_find(raw_token=second_token).access == second
+    portal_invitation_accept(raw_token=first_token, password=TEST_PASSWORD)
+    before = state()
+
+    with pytest.raises(ValidationError) as refused:
+        portal_invitation_accept(raw_token=second_token, password=TEST_PASSWORD)
+
+    assert (refused.value.code, refused.value.messages) == ("login_required", [LOGIN_REQUIRED])
+    assert state() == before
+    second.refresh_from_db()
+    assert (second.status, second.user) == (PortalAccess.Status.INVITED, None)
+    assert second.invitations.get().used_at is None
+
+
+def test_an_account_created_for_the_address_during_the_accept_asks_to_log_in_instead_of_failing(contact_a):
+    """Another accept for the same address inserts its account between this one's check and its insert.
+
+    The unique email refuses this insert; the contact gets the same answer as when the account existed before.
+    """
+    from django.db.models.signals import pre_save
+
+    access, raw_token = portal_access_invite(contact=contact_a)
+
+    def other_accept_wins(sender, instance, **kwargs):
+        if instance.pk is None and instance.email == contact_a.email:
+            User.objects.bulk_create([User(email=contact_a.email, full_name="The other invitation")])
+
+    before = state()
+    pre_save.connect(other_accept_wins, sender=User)
+    try:
+        with pytest.raises(ValidationError) as refused:
+            portal_invitation_accept(raw_token=raw_token, password=TEST_PASSWORD)
+    finally:
+        pre_save.disconnect(other_accept_wins, sender=User)
+
+    assert (refused.value.code, refused.value.messages) == ("login_required", [LOGIN_REQUIRED])
+    assert state() == before
+    access.refresh_from_db()
+    assert (access.status, access.user) == (PortalAccess.Status.INVITED, None)
+    assert access.invitations.get().used_at is None
+    assert audit_actions(access) == ["portal_access.invited"]
+
+
+def test_the_portal_switcher_leaves_out_inactive_customers_and_turned_off_portals(
+    contact_a, customer_b, other_customer, other_org
+):
+    """The switcher offers only accesses the portal lets in, so none of its entries answers 404."""
+    first, _token = make_portal_access(contact_a)
+    user = first.user
+    second, _token = make_portal_access(
+        ContactPersonFactory(customer=customer_b, email=contact_a.email), user=user
+    )
+    third, _token = make_portal_access(
+        ContactPersonFactory(customer=other_customer, email=contact_a.email), user=user
+    )
+    assert set(portal_accesses_for_user(user=user)) == {first, second, third}
+
+    Customer.objects.filter(pk=customer_b.pk).update(is_active=False)
+    assert set(portal_accesses_for_user(user=user)) == {first, third}
+
+    other_org.portal_enabled = False
+    other_org.save(update_fields=["portal_enabled"])
+    assert list(portal_accesses_for_user(user=user)) == [first]

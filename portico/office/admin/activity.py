@@ -188,6 +188,9 @@ AUDIT_ACTION_LABELS = {
     "portal_access.reinvited": gettext_lazy("Reinvited to the portal (earlier link void)"),
     "portal_access.disabled": gettext_lazy("Portal access disabled"),
     "portal_access.accepted": gettext_lazy("Portal invitation accepted"),
+    "portal_access.invitation_requested": gettext_lazy("New portal invitation requested"),
+    "portal.password_changed": gettext_lazy("Portal password changed"),
+    "portal.password_reset": gettext_lazy("Portal password reset by email"),
     "portal.login_failed": gettext_lazy("Failed portal login"),
     "office.login_failed": gettext_lazy("Failed back-office login"),
 }
