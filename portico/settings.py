@@ -167,7 +167,13 @@ PORTICO_LOGIN_FAILURE_WINDOW = int(os.environ.get("PORTICO_LOGIN_FAILURE_WINDOW"
 PORTICO_LOGIN_LOCKOUT = int(os.environ.get("PORTICO_LOGIN_LOCKOUT", str(15 * 60)))
 # How many reverse proxies in front of Portico append to X-Forwarded-For. 0: the header is ignored and the client
 # address is REMOTE_ADDR; n: the address the outermost of n proxies saw (what the client itself sent is never used).
+# With n > 0 (and DEBUG off), X-Forwarded-Proto from those proxies also tells whether the request came over HTTPS.
 PORTICO_TRUSTED_PROXIES = int(os.environ.get("PORTICO_TRUSTED_PROXIES", "0"))
+# Forgot password: requests per email and per client address within the window (seconds); more are answered the
+# same way and send nothing.
+PORTICO_PASSWORD_RESET_EMAIL_REQUESTS = int(os.environ.get("PORTICO_PASSWORD_RESET_EMAIL_REQUESTS", "5"))
+PORTICO_PASSWORD_RESET_ADDRESS_REQUESTS = int(os.environ.get("PORTICO_PASSWORD_RESET_ADDRESS_REQUESTS", "20"))
+PORTICO_PASSWORD_RESET_WINDOW = int(os.environ.get("PORTICO_PASSWORD_RESET_WINDOW", str(60 * 60)))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
@@ -189,9 +195,10 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
-# Background work (emails): run at once in the request by default (development, tests, the demo); with
-# TASKS_BACKEND=database, tasks are stored in the database and a worker (`manage.py db_worker`) runs them.
-TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate").strip().lower()
+# Background work (emails, password resets): with DEBUG off the default is TASKS_BACKEND=database, tasks are stored
+# in the database and a worker (`manage.py db_worker`) runs them, so a request never waits for SMTP; with DEBUG on
+# (development, tests, the demo) they run at once in the request.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate" if DEBUG else "database").strip().lower()
 if TASKS_BACKEND not in {"immediate", "database"}:
     raise ImproperlyConfigured("TASKS_BACKEND must be 'immediate' or 'database'.")
 TASKS = {
@@ -268,7 +275,9 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if PORTICO_TRUSTED_PROXIES > 0:
+        # Only a proxy Portico trusts may say the request came over HTTPS; it must overwrite what the client sent.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

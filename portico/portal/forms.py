@@ -8,12 +8,13 @@ from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portico.accounts.forms import ThrottledAuthenticationForm
+from portico.accounts.forms import ThrottledAuthenticationForm, ThrottledPasswordChangeForm
 from portico.activity.services import audit_record
 from portico.customers.models import PortalAccess
 
 
 def has_portal_access(user, organization) -> bool:
+    """Whether the user has active access to the organization's portal (for a customer still active)."""
     return PortalAccess.objects.filter(
         organization=organization, user=user, status=PortalAccess.Status.ACTIVE, customer__is_active=True
     ).exists()
@@ -45,7 +46,8 @@ class PortalLoginForm(ThrottledAuthenticationForm):
             raise ValidationError(self.error_messages["invalid_login"], code="invalid_login")
 
     def login_failed(self, email: str, reason: str) -> None:
-        """Every refused attempt at this portal, known email or not, goes in its organization's audit trail."""
+        """Every refused attempt at this portal, known email or not, goes in its organization's audit trail,
+        with the same data whether the password was wrong or right for an account without access here."""
         audit_record(
             organization=self.organization,
             action="portal.login_failed",
@@ -107,8 +109,29 @@ class SignUpForm(forms.Form):
         return cleaned
 
 
-class PortalPasswordChangeForm(auth_forms.PasswordChangeForm):
-    """Old password, new password, confirm: the labels of the portal's Change Password page."""
+class NewPasswordFirstMixin:
+    """Show what the password validators say under the new password itself, not under its confirmation."""
+
+    def validate_password_for_user(self, user, *_field_name, **_named_field):
+        super().validate_password_for_user(user, "new_password1")
+
+
+class PortalSetPasswordForm(NewPasswordFirstMixin, auth_forms.SetPasswordForm):
+    """The new password of a reset: labelled as on sign-up and Change Password."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+        self.fields["new_password1"].label = _("New password")
+        self.fields["new_password2"].label = _("Confirm password")
+
+
+class PortalPasswordChangeForm(NewPasswordFirstMixin, ThrottledPasswordChangeForm):
+    """Old password, new password, confirm: the labels of the portal's Change Password page.
+
+    A wrong old password counts as a failed login against the account; while it is locked out the form
+    refuses with the lock-out message (give ``ip=`` the client's address to count against it too).
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,14 +142,17 @@ class PortalPasswordChangeForm(auth_forms.PasswordChangeForm):
         self.fields["new_password2"].label = _("Confirm password")
 
 
-class PortalPasswordResetForm(auth_forms.PasswordResetForm):
-    """Asks for a reset link. Sends one only to an account with access to this portal; answers the same always."""
+class PortalPasswordResetForm(forms.Form):
+    """Asks for a reset link: only the address. Who gets a link is decided later, by a background task
+    (``portico.portal.services.portal_password_reset_request``), so the answer is the same for every address."""
+
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+    )
 
     def __init__(self, *args, organization, **kwargs):
         self.organization = organization
         super().__init__(*args, **kwargs)
         self.label_suffix = ""
-        self.fields["email"].label = _("Email address")
-
-    def get_users(self, email):
-        return [user for user in super().get_users(email) if has_portal_access(user, self.organization)]

@@ -156,14 +156,27 @@ def test_an_unknown_email_leaves_no_audit_event_and_gets_the_same_answer_as_a_wr
     assert AuditEvent.objects.count() == 1
 
 
-def test_a_member_without_back_office_access_is_audited_as_no_access(client, org):
+def test_a_member_without_back_office_access_is_audited_exactly_like_a_wrong_password(client, org):
     member = MembershipFactory(organization=org, user__email="former@acme.test", user__is_staff=False).user
 
-    response = login(client, member.email)
+    response = login(client, member.email)  # the right password
+    login(client, member.email, "wrong password")
 
     assert response.status_code == 200
     assert not logged_in(client)
-    assert AuditEvent.objects.get().data == {"email": "former@acme.test", "reason": "no_access"}
+    right, wrong = AuditEvent.objects.order_by("id")
+    assert right.data == wrong.data == {"email": "former@acme.test", "reason": "bad_credentials"}
+
+
+def test_a_right_password_without_back_office_access_counts_towards_the_lockout(client, org):
+    member = MembershipFactory(organization=org, user__email="former@acme.test", user__is_staff=False).user
+    for _ in range(5):
+        login(client, member.email)
+
+    assert answer(login(client, member.email)) == (200, [LOCKED])
+    assert [e.data["reason"] for e in AuditEvent.objects.order_by("id")] == ["bad_credentials"] * 5 + [
+        "locked"
+    ]
 
 
 def test_attempts_during_a_lockout_are_audited_as_locked(client, staff):

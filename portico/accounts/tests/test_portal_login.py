@@ -86,9 +86,26 @@ def test_every_failed_portal_login_is_audited_in_the_portals_organization(client
     assert {e.ip_address for e in events} == {"203.0.113.7"}
 
 
-def test_a_contact_of_another_business_is_audited_as_no_access(client, org, other_org_access):
-    login(client, org, other_org_access.user.email)
+def test_a_right_password_without_access_here_is_audited_exactly_like_a_wrong_one(
+    client, org, other_org_access
+):
+    """The audit trail must not tell staff (or anyone reading it) that a guess was the right password."""
+    email = other_org_access.user.email
+    login(client, org, email)  # right password, but no access to this portal
+    login(client, org, email, "wrong password")
 
-    event = AuditEvent.objects.get(action="portal.login_failed")
-    assert event.organization == org
-    assert event.data["reason"] == "no_access"
+    right, wrong = AuditEvent.objects.filter(action="portal.login_failed").order_by("id")
+    assert right.organization == wrong.organization == org
+    assert right.data == wrong.data == {"email": email, "reason": "bad_credentials"}
+
+
+def test_a_right_password_without_access_here_counts_towards_the_lockout_like_a_wrong_one(
+    client, org, other_org, other_org_access
+):
+    email = other_org_access.user.email
+    for _ in range(5):
+        assert answer(login(client, org, email))[0] == 200  # refused: no access to this portal
+
+    assert answer(login(client, org, email)) == (200, [LOCKED])
+    assert answer(login(Client(), other_org, email, address="198.51.100.1")) == (200, [LOCKED])
+    assert "_auth_user_id" not in client.session

@@ -17,10 +17,12 @@ from django.db import connection
 from django.test import RequestFactory
 
 from portico.accounts.throttle import (
+    address_group,
     client_ip,
     login_failure_record,
     login_locked_for,
     login_success_record,
+    password_reset_request_allowed,
 )
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -111,6 +113,67 @@ def test_failures_outside_the_window_are_forgotten(db, limits):
     fail(1)
 
     assert login_locked_for(email="pat@example.test", ip="203.0.113.7") == 0
+
+
+def test_ipv6_addresses_of_one_64_network_share_the_address_count(db, limits):
+    """One subscriber holds a whole /64: a new address in it is no new limit."""
+    for n in range(20):
+        login_failure_record(email=f"guess{n}@example.test", ip=f"2001:db8:1:2::{n + 1:x}")
+
+    assert login_locked_for(email="never-tried@example.test", ip="2001:db8:1:2:ffff:ffff:ffff:ffff") > 0
+    assert login_locked_for(email="never-tried@example.test", ip="2001:db8:1:3::1") == 0
+
+
+def test_ipv4_addresses_are_counted_one_by_one_also_when_written_as_ipv6():
+    assert address_group("2001:db8:1:2:aaaa:bbbb:cccc:dddd") == "2001:db8:1:2::/64"
+    assert address_group("203.0.113.7") == "203.0.113.7"
+    assert address_group("::ffff:203.0.113.7") == "203.0.113.7"
+    assert address_group("203.0.113.7") != address_group("203.0.113.8")
+
+
+@pytest.fixture
+def reset_limits(settings):
+    settings.PORTICO_PASSWORD_RESET_EMAIL_REQUESTS = 5
+    settings.PORTICO_PASSWORD_RESET_ADDRESS_REQUESTS = 20
+    settings.PORTICO_PASSWORD_RESET_WINDOW = 60 * 60
+    return settings
+
+
+def test_five_reset_requests_for_an_email_are_allowed_and_the_sixth_is_not(db, reset_limits):
+    allowed = [
+        password_reset_request_allowed(email="pat@example.test", ip=f"203.0.113.{n}") for n in range(6)
+    ]
+
+    assert allowed == [True] * 5 + [False]
+    assert password_reset_request_allowed(email=" PAT@example.TEST", ip="198.51.100.1") is False
+    assert password_reset_request_allowed(email="someone-else@example.test", ip="198.51.100.1") is True
+
+
+def test_twenty_reset_requests_from_one_address_are_allowed_and_the_next_is_not(db, reset_limits):
+    allowed = [
+        password_reset_request_allowed(email=f"guess{n}@example.test", ip="203.0.113.7") for n in range(21)
+    ]
+
+    assert allowed == [True] * 20 + [False]
+    assert password_reset_request_allowed(email="guess99@example.test", ip="198.51.100.1") is True
+
+
+def test_reset_requests_and_failed_logins_count_apart(db, limits, reset_limits):
+    for _ in range(5):
+        password_reset_request_allowed(email="pat@example.test", ip="203.0.113.7")
+
+    assert login_locked_for(email="pat@example.test", ip="203.0.113.7") == 0
+    fail(5)
+    assert password_reset_request_allowed(email="other@example.test", ip="203.0.113.7") is True
+
+
+def test_reset_requests_outside_the_window_are_forgotten(db, reset_limits):
+    reset_limits.PORTICO_PASSWORD_RESET_WINDOW = 1
+    for _ in range(5):
+        password_reset_request_allowed(email="pat@example.test", ip=None)
+    time.sleep(1.1)
+
+    assert password_reset_request_allowed(email="pat@example.test", ip=None) is True
 
 
 def request_from(remote_addr: str, forwarded_for: str | None = None):
@@ -211,7 +274,9 @@ def test_two_processes_sharing_redis_share_the_lockout(settings):
     }
     # Names of their own, so that runs side by side don't meet; the entries expire with the lock-out.
     email = f"pat-{uuid.uuid4().hex}@example.test"
-    ip = str(ipaddress.IPv6Address(f"2001:db8::{uuid.uuid4().hex[:4]}"))
+    ip = str(
+        ipaddress.IPv6Address(f"2001:db8:{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}::1")
+    )  # its own /64
     script = (
         "import django; django.setup()\n"
         "from portico.accounts.throttle import login_failure_record\n"

@@ -266,3 +266,13 @@ def test_login_next_stays_inside_this_portal(org, access_a):
         login + f"?next={quotes}", {"username": access_a.user.email, "password": TEST_PASSWORD}
     )
     assert response["Location"] == quotes
+
+
+def test_password_rules_are_shown_under_the_new_password_not_its_confirmation(org, portal_client):
+    response = portal_client.post(
+        reverse("portal:password-change", kwargs={"slug": org.portal_slug}),
+        {"old_password": "whatever", "new_password1": "12345678", "new_password2": "12345678"},
+    )
+    form = response.context["form"]
+    assert "new_password1" in form.errors
+    assert "new_password2" not in form.errors

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from portico.accounts import throttle
 from portico.activity.services import audit_record
 from portico.customers.models import PortalAccess
 
 from ..context import PortalContext, portal_access_choose, portal_page
 from ..forms import PortalPasswordChangeForm
-from .auth import client_ip
 
 
 @portal_page
@@ -26,7 +26,8 @@ def profile(request: HttpRequest, portal: PortalContext) -> HttpResponse:
 @portal_page
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 def password_change(request: HttpRequest, portal: PortalContext) -> HttpResponse:
-    form = PortalPasswordChangeForm(request.user, request.POST or None)
+    """Change Password: a wrong old password counts as a failed login, and a locked account may not try."""
+    form = PortalPasswordChangeForm(request.user, request.POST or None, ip=throttle.client_ip(request))
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)  # stay logged in here; other sessions end
@@ -36,7 +37,7 @@ def password_change(request: HttpRequest, portal: PortalContext) -> HttpResponse
             target=portal.access,
             actor_user=user,
             actor_contact=portal.contact,
-            ip_address=client_ip(request),
+            ip_address=throttle.client_ip(request),
         )
         messages.success(request, _("Your password has been changed."))
         return redirect("portal:home", slug=portal.organization.portal_slug)

@@ -2,38 +2,32 @@
 
 from __future__ import annotations
 
-import datetime
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
-from django.contrib.auth.tokens import default_token_generator
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from portico.activity.models import Notification
-from portico.activity.services import audit_record, notification_create
+from portico.accounts import throttle
+from portico.activity.services import audit_record
 from portico.customers.access import (
     InvitationInvalid,
     portal_invitation_accept,
     portal_invitation_find,
+    portal_invitation_request,
     token_hash,
 )
 from portico.customers.models import PortalAccess, PortalInvitation
-from portico.emails.services import email_enqueue
 from portico.organizations.models import Organization
 
 from ..context import portal_access_choose, portal_context_for, portal_public
@@ -41,9 +35,10 @@ from ..forms import (
     InvitationLoginForm,
     PortalLoginForm,
     PortalPasswordResetForm,
+    PortalSetPasswordForm,
     SignUpForm,
-    has_portal_access,
 )
+from ..services import portal_access_for_password_reset, portal_password_reset_request
 
 #: Session key holding the token of the invitation being accepted, so it leaves the address bar at once.
 SESSION_INVITATION_KEY = "portal_invitation"
@@ -60,10 +55,6 @@ def _safe_next(request: HttpRequest, organization: Organization) -> str:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return target if allowed and target.startswith(prefix) else _home(organization)
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 #: How the logo's stored file name ends, and the type it is served as (the back office accepts PNG and JPEG).
@@ -149,9 +140,9 @@ def _invalid(request: HttpRequest, organization: Organization) -> HttpResponse:
     token = request.session.get(SESSION_INVITATION_KEY, "")
     known = (
         bool(token)
-        and PortalInvitation.objects.filter(
-            token_hash=token_hash(token), access__organization=organization
-        ).exists()
+        and PortalInvitation.objects.filter(token_hash=token_hash(token), access__organization=organization)
+        .exclude(access__status=PortalAccess.Status.DISABLED)
+        .exists()
     )
     return render(
         request,
@@ -208,93 +199,28 @@ def signup(request: HttpRequest, organization: Organization) -> HttpResponse:
     )
 
 
-#: A contact can ask for a new invitation from one link at most this often.
-INVITATION_REQUEST_INTERVAL = datetime.timedelta(hours=1)
-
-
 @portal_public
 @require_POST
 @csrf_protect
 def invitation_request(request: HttpRequest, organization: Organization) -> HttpResponse:
     """From an expired or used link: tell the business that the contact would like a new invitation."""
     token = request.session.get(SESSION_INVITATION_KEY, "")
-    invitation = (
-        PortalInvitation.objects.select_related("access__contact", "access__customer")
-        .filter(token_hash=token_hash(token), access__organization=organization)
-        .first()
-        if token
-        else None
-    )
-    if invitation is None:
+    if not portal_invitation_request(raw_token=token, organization=organization):
         return _invalid(request, organization)
-    access = invitation.access
-    recently = Notification.objects.filter(
-        organization=organization,
-        kind=Notification.Kind.INVITATION_REQUESTED,
-        object_id=access.pk,
-        created_at__gte=timezone.now() - INVITATION_REQUEST_INTERVAL,
-    ).exists()
-    if not recently:
-        contact, customer = access.contact, access.customer
-        notification_create(
-            organization=organization,
-            kind=Notification.Kind.INVITATION_REQUESTED,
-            message=_("%(contact)s of %(customer)s asked for a new portal invitation.")
-            % {"contact": contact.full_name, "customer": customer.display_name},
-            target=access,
-            customer=customer,
-        )
-        base = getattr(settings, "PORTICO_BASE_URL", "").rstrip("/")
-        email_enqueue(
-            to=organization.email,
-            subject=_("%(contact)s asked for a new portal invitation") % {"contact": contact.full_name},
-            template="invitation_requested",
-            context={
-                "organization": organization,
-                "contact": contact,
-                "customer": customer,
-                "office_url": base + reverse("office:customers_customer_change", args=[customer.pk]),
-            },
-            organization=organization,
-        )
-    return render(
-        request,
-        "portal/auth/invitation_requested.html",
-        {"organization": organization},
-    )
+    return render(request, "portal/auth/invitation_requested.html", {"organization": organization})
 
 
 @portal_public
 @csrf_protect
 @never_cache
 def password_reset(request: HttpRequest, organization: Organization) -> HttpResponse:
-    """Forgot password: the same answer whether or not the address has an account."""
+    """Forgot password: the same answer, and the same work in the request, whether or not the address has an
+    account here; a background task finds the account and sends the link."""
     form = PortalPasswordResetForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
-        base = getattr(settings, "PORTICO_BASE_URL", "").rstrip("/")
-        for user in form.get_users(form.cleaned_data["email"]):
-            path = reverse(
-                "portal:password-reset-confirm",
-                kwargs={
-                    "slug": organization.portal_slug,
-                    "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                    "token": default_token_generator.make_token(user),
-                },
-            )
-            email_enqueue(
-                to=user.email,
-                subject=_("Reset your password for the portal of %(organization)s")
-                % {"organization": organization.name},
-                template="password_reset",
-                context={
-                    "organization": organization,
-                    "user": user,
-                    "reset_url": base + path,
-                    "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
-                },
-                organization=organization,
-                reply_to=[organization.email],
-            )
+        portal_password_reset_request(
+            email=form.cleaned_data["email"], organization=organization, ip=throttle.client_ip(request)
+        )
         return redirect("portal:password-reset-sent", slug=organization.portal_slug)
     return render(request, "portal/auth/password_reset.html", {"organization": organization, "form": form})
 
@@ -305,43 +231,48 @@ def password_reset_sent(request: HttpRequest, organization: Organization) -> Htt
 
 
 class _PasswordResetConfirm(PasswordResetConfirmView):
-    """Django's reset confirmation (the token leaves the address bar), for accounts with access to this portal."""
+    """Django's reset confirmation (the token leaves the address bar), for accounts that may reset here: with
+    active access to this portal, or invited to it with an invitation still open (they then finish signing up)."""
 
     template_name = "portal/auth/password_reset_confirm.html"
+    form_class = PortalSetPasswordForm
     post_reset_login = True
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     organization: Organization | None = None  # given per request to as_view()
+    reset_access: PortalAccess | None = None
 
     def get_user(self, uidb64):
         user = super().get_user(uidb64)
-        if user is None or not has_portal_access(user, self.organization):
-            return None
-        return user
+        self.reset_access = portal_access_for_password_reset(user=user, organization=self.organization)
+        return user if self.reset_access is not None else None
 
     def get_success_url(self):
-        return _home(self.organization)
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        form.label_suffix = ""
-        form.fields["new_password1"].label = _("New password")
-        form.fields["new_password2"].label = _("Confirm password")
-        return form
+        if self.reset_access.status == PortalAccess.Status.ACTIVE:
+            return _home(self.organization)
+        # Invited with an account they had forgotten the password of: the session still holds the invitation.
+        return reverse("portal:signup", kwargs={"slug": self.organization.portal_slug})
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        access = self.reset_access
         portal = portal_context_for(self.request, self.organization)
         if portal is not None:
             portal_access_choose(self.request, portal.access)
-            audit_record(
-                organization=self.organization,
-                action="portal.password_reset",
-                target=portal.access,
-                actor_user=self.user,
-                actor_contact=portal.contact,
-                ip_address=client_ip(self.request),
+            access = portal.access
+        audit_record(
+            organization=self.organization,
+            action="portal.password_reset",
+            target=access,
+            actor_user=self.user,
+            actor_contact=access.contact,
+            ip_address=throttle.client_ip(self.request),
+        )
+        if portal is not None:
+            messages.success(self.request, _("Your password has been changed. You are logged in."))
+        else:
+            messages.success(
+                self.request, _("Your password has been changed. Enter it below to accept the invitation.")
             )
-        messages.success(self.request, _("Your password has been changed. You are logged in."))
         return response
 
     def get_context_data(self, **kwargs):
