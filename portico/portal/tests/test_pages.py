@@ -153,3 +153,25 @@ def test_the_logo_is_served_from_storage_and_shown_on_the_login_page(org, client
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert b"".join(response.streaming_content) == buffer.getvalue()
+
+
+def test_home_runs_the_same_number_of_queries_with_few_and_many_documents(org, portal_client, customer_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portico.testing import make_invoice, make_quote
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert portal_client.get(url("home", org)).status_code == 200
+        return len(captured)
+
+    for _ in range(3):
+        make_invoice(customer_a, "10")
+        make_quote(customer_a, "5")
+    few = queries()
+    for _ in range(30):
+        make_invoice(customer_a, "10")
+        make_quote(customer_a, "5")
+    assert queries() == few
+    assert few <= 20
