@@ -48,3 +48,29 @@ def check_base_url(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_mailbox_and_tasks(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """The local mailbox shows sent emails (with their sign-up and reset links) to staff: a demo tool. And emails
+    sent inside the request let its duration tell whether a reset went out."""
+    if settings.DEBUG:
+        return []
+    warnings = []
+    if getattr(settings, "PORTICO_MAILBOX", False):
+        warnings.append(
+            checks.Warning(
+                "PORTICO_MAILBOX is on: staff can read the emails Portico sends, links included, at /mailbox/.",
+                hint="Turn it off (PORTICO_MAILBOX=0) outside a demo and send email through SMTP (EMAIL_URL).",
+                id="portico.W003",
+            )
+        )
+    if getattr(settings, "TASKS_BACKEND", "database") != "database":
+        warnings.append(
+            checks.Warning(
+                "TASKS_BACKEND is not 'database': emails are sent within the requests that cause them.",
+                hint="Set TASKS_BACKEND=database and run `manage.py db_worker` beside the app.",
+                id="portico.W004",
+            )
+        )
+    return warnings

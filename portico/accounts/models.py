@@ -30,7 +30,9 @@ class UserManager(BaseUserManager["User"]):
         return self._create_user(email, password, **extra)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        # Emails are stored lower-cased. An exact match, not the database's case folding: PostgreSQL's UPPER()
+        # folds "ı" into "I", so "alıce@" would find alice@'s account while the throttle counted it apart.
+        return self.get(email=self.normalize_email(username or "").strip().lower())
 
 
 class User(AbstractBaseUser, PermissionsMixin):

@@ -216,6 +216,8 @@ def _check_invitation(invitation: PortalInvitation | None) -> PortalInvitation:
         raise InvitationInvalid("email_changed")
     if invitation.expires_at <= timezone.now():
         raise InvitationInvalid("expired")
+    if not invitation.access.customer.is_active or not invitation.access.organization.portal_enabled:
+        raise InvitationInvalid("closed")  # the portal would refuse them the moment they signed up
     return invitation
 
 
@@ -333,6 +335,29 @@ def portal_invitation_accept(*, raw_token: str, password: str | None = None, use
 INVITATION_REQUEST_INTERVAL = datetime.timedelta(hours=1)
 
 
+def _requestable_invitation(raw_token: str, organization) -> PortalInvitation | None:
+    """The invitation a link's holder may ask to renew: of this organization, for a contact the business still
+    wants in its portal, sent to the contact's current address (an old mailbox must not speak for them)."""
+    if not raw_token:
+        return None
+    invitation = (
+        PortalInvitation.objects.select_related("access__contact", "access__customer")
+        .filter(token_hash=token_hash(raw_token), access__organization=organization)
+        .exclude(access__status=PortalAccess.Status.DISABLED)
+        .first()
+    )
+    if invitation is None or not invitation.access.customer.is_active:
+        return None
+    if not invitation.email or invitation.email.lower() != invitation.access.contact.email.lower():
+        return None
+    return invitation
+
+
+def portal_invitation_can_be_requested(*, raw_token: str, organization) -> bool:
+    """Whether the invalid-link page may offer to ask the business for a new invitation."""
+    return _requestable_invitation(raw_token, organization) is not None
+
+
 def portal_invitation_request(*, raw_token: str, organization) -> bool:
     """From an expired or used link, tell the business that the contact would like a new invitation.
 
@@ -340,17 +365,14 @@ def portal_invitation_request(*, raw_token: str, organization) -> bool:
     disabled: a removed contact must not keep emailing it. The business hears of one request per access and
     hour; a later one returns True without notifying it again.
     """
-    hashed = token_hash(raw_token or "")
-    access_id = (
-        PortalInvitation.objects.filter(token_hash=hashed, access__organization=organization)
-        .values_list("access_id", flat=True)
-        .first()
-        if raw_token
-        else None
-    )
+    invitation = _requestable_invitation(raw_token, organization)
     with transaction.atomic():
         # The lock makes two simultaneous requests queue, so the second one sees the first one's audit event.
-        access = PortalAccess.objects.select_for_update().filter(pk=access_id).first()
+        access = (
+            PortalAccess.objects.select_for_update().filter(pk=invitation.access_id).first()
+            if invitation
+            else None
+        )
         if access is None or access.status == PortalAccess.Status.DISABLED:
             return False
         now = timezone.now()

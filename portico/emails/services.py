@@ -90,8 +90,13 @@ def email_enqueue(
     context: dict,
     organization=None,
     reply_to: list[str] | None = None,
+    beyond_organization: bool = False,
 ) -> None:
     """Render ``emails/<template>.txt`` and ``.html`` now and send them once the current transaction commits.
+
+    ``beyond_organization``: the message carries power over more than this organization (a password reset of an
+    account that other organizations know too), so the local mailbox must not show it to this organization's
+    staff; it is filed for superusers only.
 
     Nothing is sent for a change that rolls back. Templates receive ``context`` plus ``organization`` (this
     argument, or the context's own), ``subject``, ``logo_url`` (absolute, or empty) and ``base_url``;
@@ -123,7 +128,7 @@ def email_enqueue(
         "from_email": _sender(organization),
         "reply_to": [address for address in (reply_to or []) if address],
         # Not part of the message: the local mailbox keeps it so only this organization's staff read it.
-        "organization_id": getattr(organization, "pk", None),
+        "organization_id": None if beyond_organization else getattr(organization, "pk", None),
     }
     # robust: the change is already committed; a queue that fails is logged rather than shown as an error.
     transaction.on_commit(lambda: _enqueue_send(payload), robust=True)

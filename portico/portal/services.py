@@ -97,6 +97,19 @@ def portal_password_reset_task(*, email: str, organization_id: int) -> int:
     return portal_password_reset_send(email=email, organization=organization)
 
 
+def _known_beyond(user, organization: Organization) -> bool:
+    """Whether the account reaches past this organization: staff anywhere, or a contact of another business."""
+    from portico.organizations.models import Membership
+
+    return (
+        Membership.objects.filter(user=user).exists()
+        or PortalAccess.objects.filter(user=user).exclude(organization=organization).exists()
+        or PortalAccess.objects.filter(contact__email__iexact=user.email)
+        .exclude(organization=organization)
+        .exists()
+    )
+
+
 def portal_password_reset_send(*, email: str, organization: Organization) -> int:
     """Email the reset link to the accounts of ``email`` allowed to reset here; returns how many there were."""
     users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
@@ -127,6 +140,7 @@ def portal_password_reset_send(*, email: str, organization: Organization) -> int
             },
             organization=organization,
             reply_to=[organization.email],
+            beyond_organization=_known_beyond(user, organization),
         )
         sent += 1
     return sent

@@ -137,10 +137,26 @@ def test_the_deployment_checks_warn_when_the_base_url_is_left_at_localhost():
 def test_the_base_url_check_wants_a_public_https_address(settings, base_url, warnings):
     settings.DEBUG = False
     settings.PORTICO_BASE_URL = base_url
+    settings.TASKS_BACKEND = "database"
+    settings.PORTICO_MAILBOX = False
 
     found = checks.run_checks(include_deployment_checks=True, tags=[checks.Tags.security])
 
     assert [message.id for message in found if message.id.startswith("portico.")] == warnings
+
+
+def test_the_deployment_checks_warn_about_the_demo_mailbox_and_emails_sent_in_the_request(settings):
+    settings.DEBUG = False
+    settings.PORTICO_BASE_URL = "https://portal.example.com"
+    settings.TASKS_BACKEND = "immediate"
+    settings.PORTICO_MAILBOX = True
+
+    found = checks.run_checks(include_deployment_checks=True, tags=[checks.Tags.security])
+
+    assert [message.id for message in found if message.id.startswith("portico.")] == [
+        "portico.W003",
+        "portico.W004",
+    ]
 
 
 def test_the_base_url_check_is_quiet_in_development(settings):

@@ -198,3 +198,18 @@ def test_the_session_key_changes_when_a_visitor_logs_in(client, staff):
     after = client.cookies["sessionid"].value
     assert after != before
     assert not SessionStore().exists(before)
+
+
+def test_the_back_offices_change_password_locks_after_repeated_wrong_old_passwords(
+    staff, staff_client, settings
+):
+    settings.PORTICO_LOGIN_ACCOUNT_FAILURES = 3
+    change = reverse("office:password_change")
+    new = {"new_password1": "silver kettle lamp 9", "new_password2": "silver kettle lamp 9"}
+    for _ in range(3):
+        response = staff_client.post(change, {"old_password": "wrong", **new})
+        assert "Your old password was entered incorrectly" in response.content.decode()
+    response = staff_client.post(change, {"old_password": TEST_PASSWORD, **new})
+    assert "Too many failed attempts" in response.content.decode()
+    staff.refresh_from_db()
+    assert staff.check_password(TEST_PASSWORD)  # the right one, while locked, changed nothing

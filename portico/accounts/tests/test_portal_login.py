@@ -109,3 +109,15 @@ def test_a_right_password_without_access_here_counts_towards_the_lockout_like_a_
     assert answer(login(client, org, email)) == (200, [LOCKED])
     assert answer(login(Client(), other_org, email, address="198.51.100.1")) == (200, [LOCKED])
     assert "_auth_user_id" not in client.session
+
+
+def test_an_email_spelled_with_a_dotless_i_does_not_reach_the_account(org, access_a):
+    """PostgreSQL's case folding turns "ı" into "I"; the throttle would count such a spelling apart."""
+    assert "i" in access_a.user.email
+    respelled = access_a.user.email.replace("i", "ı", 1)
+    response = Client().post(
+        reverse("portal:login", kwargs={"slug": org.portal_slug}),
+        {"username": respelled, "password": TEST_PASSWORD},
+    )
+    assert response.status_code == 200  # refused, not logged in
+    assert "_auth_user_id" not in response.wsgi_request.session

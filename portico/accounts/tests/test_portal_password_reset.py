@@ -278,3 +278,47 @@ def test_with_the_database_backend_the_request_only_queues_and_the_worker_sends_
 
     assert [message.to for message in mailoutbox] == [[access_a.user.email]]
     assert "/password/reset/" in mailoutbox[0].body
+
+
+def test_an_invited_person_who_resets_on_another_device_is_told_how_to_finish(
+    org, other_org_access, invited_with_an_account, django_capture_on_commit_callbacks
+):
+    access, _raw_token = invited_with_an_account
+    user = other_org_access.user
+    mail.outbox.clear()
+    phone = Client()  # never opened the invitation
+    ask(phone, org, user.email, capture=django_capture_on_commit_callbacks)
+    (message,) = mail.outbox
+
+    response = set_new_password(phone, link_in(message))
+
+    login = reverse("portal:login", kwargs={"slug": org.portal_slug})
+    assert response["Location"] == login
+    page = phone.get(login).content.decode()
+    assert "open the invitation email from" in page
+    assert "no access" not in page  # the reset did not leave them logged in to a portal they can't enter
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+    access.refresh_from_db()
+    assert access.status == PortalAccess.Status.INVITED  # accepting is still their own click
+
+
+def test_a_reset_email_for_an_account_other_businesses_know_is_kept_from_this_businesss_mailbox(
+    org, other_org, other_org_access, invited_with_an_account, settings, django_capture_on_commit_callbacks
+):
+    from portico.emails.models import MailboxMessage
+
+    settings.EMAIL_BACKEND = "portico.emails.backends.MailboxBackend"
+    ask(Client(), org, other_org_access.user.email, capture=django_capture_on_commit_callbacks)
+    message = MailboxMessage.objects.get(subject__startswith="Reset your password")
+    assert message.organization is None  # superusers only: this link also opens the other business's portal
+
+
+def test_a_reset_email_for_an_account_only_this_business_knows_is_filed_under_it(
+    org, access_a, settings, django_capture_on_commit_callbacks
+):
+    from portico.emails.models import MailboxMessage
+
+    settings.EMAIL_BACKEND = "portico.emails.backends.MailboxBackend"
+    ask(Client(), org, access_a.user.email, capture=django_capture_on_commit_callbacks)
+    assert MailboxMessage.objects.get(subject__startswith="Reset your password").organization == org

@@ -165,3 +165,17 @@ def test_the_portal_shows_the_invalid_link_page_when_a_disabled_contact_asks(
     assert "This invitation link is no longer valid." in response.content.decode()
     assert db_state() == before
     assert mailoutbox == []
+
+
+def test_a_link_to_the_contacts_old_address_cannot_ask_in_their_name(org, customer_a, contact_a):
+    from portico.customers.access import portal_access_invite, portal_invitation_can_be_requested
+    from portico.customers.services import contact_person_save
+
+    _access, old_token = portal_access_invite(contact=contact_a)
+    contact_a.email = "alice.new@customer-a.test"
+    contact_person_save(contact=contact_a)
+    portal_access_invite(contact=contact_a)  # staff invite the new address
+
+    assert not portal_invitation_can_be_requested(raw_token=old_token, organization=org)
+    assert portal_invitation_request(raw_token=old_token, organization=org) is False
+    assert not Notification.objects.filter(kind=Notification.Kind.INVITATION_REQUESTED).exists()

@@ -393,3 +393,21 @@ def test_the_portal_switcher_leaves_out_inactive_customers_and_turned_off_portal
     other_org.portal_enabled = False
     other_org.save(update_fields=["portal_enabled"])
     assert list(portal_accesses_for_user(user=user)) == [first]
+
+
+@pytest.mark.parametrize("closed", ["customer", "portal"])
+def test_an_invitation_cannot_be_accepted_once_the_customer_or_the_portal_is_closed(contact_a, closed):
+    access, raw_token = portal_access_invite(contact=contact_a)
+    if closed == "customer":
+        contact_a.customer.is_active = False
+        contact_a.customer.save()
+    else:
+        contact_a.organization.portal_enabled = False
+        contact_a.organization.save()
+
+    with pytest.raises(InvitationInvalid):
+        portal_invitation_accept(raw_token=raw_token, password=TEST_PASSWORD)
+
+    access.refresh_from_db()
+    assert access.status == PortalAccess.Status.INVITED
+    assert access.user is None

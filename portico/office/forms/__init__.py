@@ -4,7 +4,7 @@ pages."""
 from .actions import ActionForm, ApplyCreditsForm, ApplyToInvoiceForm, ReasonForm, RefundForm
 from .base import DecimalInput, OfficeModelForm
 from .documents import DocumentHeaderForm, LineForm, LineFormSet
-from .login import OfficeAuthenticationForm
+from .login import OfficeAuthenticationForm, OfficePasswordChangeForm
 from .payments import AllocateCreditForm, AllocationFieldsMixin, ChooseCustomerForm, RecordPaymentForm
 from .portal import PortalAccessChanges, PortalAccessForm
 from .records import (
@@ -36,6 +36,7 @@ __all__ = [
     "NumberSeriesForm",
     "OfficeAuthenticationForm",
     "OfficeModelForm",
+    "OfficePasswordChangeForm",
     "OrganizationSettingsForm",
     "PortalAccessChanges",
     "PortalAccessForm",

@@ -6,7 +6,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from portico.accounts.forms import ThrottledAuthenticationForm
+from portico.accounts.forms import ThrottledAuthenticationForm, ThrottledPasswordChangeForm
 from portico.activity.services import audit_record
 from portico.organizations.models import Membership
 from portico.organizations.selectors import organization_for_staff
@@ -39,3 +39,9 @@ class OfficeAuthenticationForm(ThrottledAuthenticationForm, AdminAuthenticationF
                     data={"email": email, "reason": reason},
                     ip_address=self.client_address,
                 )
+
+
+class OfficePasswordChangeForm(ThrottledPasswordChangeForm):
+    """The back office's Change password: a wrong old password counts as a failed login, as in the portal."""
+
+    required_css_class = "required"

@@ -88,6 +88,11 @@ def test_the_whole_portal_access_journey(
         "portal_access.accepted",
     ]
 
+    # The reset ended the first browser's session (a new password logs out the others); it logs in again.
+    assert browser.get(home)["Location"].startswith(login)
+    browser.post(login, {"username": contact_a.email, "password": "third pass phrase 3"})
+    assert browser.get(home).status_code == 200
+
     # Staff untick the contact (after confirming): both open sessions end on their next page.
     staff_client.post(configure, {})
     staff_client.post(configure, {"confirm_disable": str(contact_a.pk)})

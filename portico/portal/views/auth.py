@@ -23,9 +23,9 @@ from portico.activity.services import audit_record
 from portico.customers.access import (
     InvitationInvalid,
     portal_invitation_accept,
+    portal_invitation_can_be_requested,
     portal_invitation_find,
     portal_invitation_request,
-    token_hash,
 )
 from portico.customers.models import PortalAccess, PortalInvitation
 from portico.organizations.models import Organization
@@ -138,12 +138,7 @@ def _invitation_for(request: HttpRequest, organization: Organization) -> PortalI
 def _invalid(request: HttpRequest, organization: Organization) -> HttpResponse:
     """The same page for every unusable link: unknown, used, voided, disabled or expired."""
     token = request.session.get(SESSION_INVITATION_KEY, "")
-    known = (
-        bool(token)
-        and PortalInvitation.objects.filter(token_hash=token_hash(token), access__organization=organization)
-        .exclude(access__status=PortalAccess.Status.DISABLED)
-        .exists()
-    )
+    known = portal_invitation_can_be_requested(raw_token=token, organization=organization)
     return render(
         request,
         "portal/auth/invitation_invalid.html",
@@ -246,11 +241,19 @@ class _PasswordResetConfirm(PasswordResetConfirmView):
         self.reset_access = portal_access_for_password_reset(user=user, organization=self.organization)
         return user if self.reset_access is not None else None
 
+    def _finishes_sign_up_here(self) -> bool:
+        """Invited, with an account whose password they had forgotten, in the browser that opened the invitation."""
+        return self.reset_access.status != PortalAccess.Status.ACTIVE and bool(
+            self.request.session.get(SESSION_INVITATION_KEY)
+        )
+
     def get_success_url(self):
         if self.reset_access.status == PortalAccess.Status.ACTIVE:
             return _home(self.organization)
-        # Invited with an account they had forgotten the password of: the session still holds the invitation.
-        return reverse("portal:signup", kwargs={"slug": self.organization.portal_slug})
+        if self._finishes_sign_up_here():
+            return reverse("portal:signup", kwargs={"slug": self.organization.portal_slug})
+        # Another browser or device: the invitation's link is in their email, not in this session.
+        return reverse("portal:login", kwargs={"slug": self.organization.portal_slug})
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -269,9 +272,21 @@ class _PasswordResetConfirm(PasswordResetConfirmView):
         )
         if portal is not None:
             messages.success(self.request, _("Your password has been changed. You are logged in."))
-        else:
+        elif self._finishes_sign_up_here():
             messages.success(
                 self.request, _("Your password has been changed. Enter it below to accept the invitation.")
+            )
+        else:
+            auth_logout(
+                self.request
+            )  # logged in to a portal they cannot enter yet: the login page would say so
+            messages.success(
+                self.request,
+                _(
+                    "Your password has been changed. To finish signing up, open the invitation email from "
+                    "%(organization)s again, click Accept Invitation and enter this password."
+                )
+                % {"organization": self.organization.name},
             )
         return response
 
