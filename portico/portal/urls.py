@@ -8,15 +8,32 @@ The isolation test walks this list, so a new page that forgets its scope fails i
 from django.urls import path
 
 from .views import account, auth, pages
+from .views import invoices as invoice_views
+from .views.payments import payment_detail, payment_list
+from .views.quotes import quote_accept_view, quote_comment, quote_decline_view, quote_detail, quote_list
+from .views.salesorders import sales_order_detail, sales_order_list
 
 app_name = "portal"
 
 urlpatterns = [
     path("<slug:slug>/", pages.home, name="home"),
-    path("<slug:slug>/quotes/", pages.quotes, name="quotes"),
-    path("<slug:slug>/invoices/", pages.invoices, name="invoices"),
-    path("<slug:slug>/payments/", pages.payments, name="payments"),
-    path("<slug:slug>/sales-orders/", pages.sales_orders, name="sales-orders"),
+    path("<slug:slug>/quotes/", quote_list, name="quotes"),
+    path("<slug:slug>/quotes/<str:number>/", quote_detail, name="quote-detail"),
+    path("<slug:slug>/quotes/<str:number>/accept/", quote_accept_view, name="quote-accept"),
+    path("<slug:slug>/quotes/<str:number>/decline/", quote_decline_view, name="quote-decline"),
+    path("<slug:slug>/quotes/<str:number>/comments/", quote_comment, name="quote-comment"),
+    path("<slug:slug>/invoices/", invoice_views.invoice_list, name="invoices"),
+    path("<slug:slug>/invoices/<str:number>/", invoice_views.invoice_detail, name="invoice-detail"),
+    path(
+        "<slug:slug>/retainer-invoices/<str:number>/",
+        invoice_views.retainer_invoice_detail,
+        name="retainer-invoice-detail",
+    ),
+    path("<slug:slug>/pay/", invoice_views.pay, name="pay"),
+    path("<slug:slug>/payments/", payment_list, name="payments"),
+    path("<slug:slug>/payments/<str:number>/", payment_detail, name="payment-detail"),
+    path("<slug:slug>/sales-orders/", sales_order_list, name="sales-orders"),
+    path("<slug:slug>/sales-orders/<str:number>/", sales_order_detail, name="sales-order-detail"),
     path("<slug:slug>/projects/", pages.projects, name="projects"),
     path("<slug:slug>/timesheets/", pages.timesheets, name="timesheets"),
     path("<slug:slug>/statements/", pages.statements, name="statements"),

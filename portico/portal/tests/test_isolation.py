@@ -41,19 +41,41 @@ def test_every_portal_page_declares_its_scope():
 
 @pytest.fixture
 def secrets_of_a(org, customer_a, access_a):
-    """Values that appear only in customer A's portal, and the URL arguments that point at A's records."""
+    """Values that appear only in customer A's portal, and the URL arguments that point at A's records.
+
+    ``number`` is a document number of customer A of the kind the URL names (its first path segment).
+    """
+    from portico.payments.services import payment_record
+    from portico.sales.services.salesorders import sales_order_confirm, sales_order_create
+    from portico.testing import lines, make_quote, make_retainer, today
+
+    org.portal_show_sales_orders = True
+    org.save()
     invoice = make_invoice(customer_a, "1234.56")
+    quote = make_quote(customer_a, "777.77")
+    retainer = make_retainer(customer_a, "555.55")
+    order = sales_order_confirm(
+        order=sales_order_create(customer=customer_a, date=today(), lines=lines("333.33"))
+    )
+    payment = payment_record(customer=customer_a, date=today(), amount="100", allocations=[(invoice, "100")])
     customer_a.company_name = "Zebra Secret Holdings"
     customer_a.billing_address = "1 Hidden Lane"
     customer_a.save()
+    numbers = {
+        "invoices": invoice.number,
+        "quotes": quote.number,
+        "retainer-invoices": retainer.number,
+        "sales-orders": order.number,
+        "payments": payment.number,
+    }
     markers = [
         "Zebra Secret Holdings",
         "1 Hidden Lane",
         "alice@customer-a.test",
         customer_a.display_name,
-        invoice.number,
+        *numbers.values(),
     ]
-    arguments = {"slug": org.portal_slug, "number": invoice.number}
+    arguments = {"slug": org.portal_slug, "number": invoice.number, "numbers": numbers}
     return markers, arguments
 
 
@@ -65,7 +87,15 @@ def url_for(pattern: URLPattern, arguments: dict) -> str:
     names = list(pattern.pattern.converters)
     unknown = [name for name in names if name not in arguments]
     assert not unknown, f"teach the isolation walk how to fill {unknown} for portal:{pattern.name}"
-    return reverse(f"portal:{pattern.name}", kwargs={name: arguments[name] for name in names})
+    values = {name: arguments[name] for name in names}
+    if "number" in values:
+        kind = str(pattern.pattern).split("/")[1]
+        numbers = arguments.get("numbers", {})
+        assert kind in numbers, (
+            f"teach the isolation walk a {kind} number of customer A for portal:{pattern.name}"
+        )
+        values["number"] = numbers[kind]
+    return reverse(f"portal:{pattern.name}", kwargs=values)
 
 
 def assert_kept_out(response, markers, login_prefix):

@@ -42,21 +42,6 @@ def _module(nav: str, title, empty):
     return view
 
 
-quotes = portal_page(
-    _module("quotes", _("Quotes"), _("Quotes that %(organization)s sends you will be listed here."))
-)
-invoices = portal_page(
-    _module("invoices", _("Invoices"), _("Invoices from %(organization)s will be listed here."))
-)
-payments = portal_page(
-    _module("payments", _("Payments Made"), _("Payments you make to %(organization)s will be listed here."))
-)
-sales_orders = portal_page(
-    _module(
-        "sales-orders", _("Sales Orders"), _("Your sales orders with %(organization)s will be listed here.")
-    ),
-    module="sales_orders",
-)
 projects = portal_page(
     _module("projects", _("Projects"), _("Projects %(organization)s runs for you will be listed here.")),
     module="projects",
