@@ -25,9 +25,17 @@ urlpatterns = [
     path("<slug:slug>/invoices/", invoice_views.invoice_list, name="invoices"),
     path("<slug:slug>/invoices/<str:number>/", invoice_views.invoice_detail, name="invoice-detail"),
     path(
+        "<slug:slug>/invoices/<str:number>/comments/", invoice_views.invoice_comment, name="invoice-comment"
+    ),
+    path(
         "<slug:slug>/retainer-invoices/<str:number>/",
         invoice_views.retainer_invoice_detail,
         name="retainer-invoice-detail",
+    ),
+    path(
+        "<slug:slug>/retainer-invoices/<str:number>/comments/",
+        invoice_views.retainer_invoice_comment,
+        name="retainer-invoice-comment",
     ),
     path("<slug:slug>/pay/", invoice_views.pay, name="pay"),
     path("<slug:slug>/payments/", payment_list, name="payments"),

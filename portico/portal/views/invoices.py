@@ -7,7 +7,10 @@ from decimal import Decimal
 from babel.numbers import format_decimal
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
+from portico.activity.services import comments_for
 from portico.activity.viewing import document_viewed
 from portico.sales.models import RetainerInvoice
 from portico.sales.selectors import customer_receivable
@@ -20,6 +23,7 @@ from ..selectors.invoices import (
     organization_today,
     retainer_invoice_for_contact,
 )
+from .comments import comment_post
 
 
 def _number(value: Decimal, locale: str) -> str:
@@ -85,6 +89,7 @@ def invoice_detail(request: HttpRequest, portal: PortalContext, number: str) -> 
             "credits_total": _sum(credits),
             "retainers_applied": retainers,
             "retainers_total": _sum(retainers),
+            **_comments(portal, invoice, "portal:invoice-comment"),
         },
     )
 
@@ -109,6 +114,7 @@ def retainer_invoice_detail(request: HttpRequest, portal: PortalContext, number:
             "taxes": _taxes(retainer, locale),
             "payments": payments,
             "payments_total": _sum(payments),
+            **_comments(portal, retainer, "portal:retainer-invoice-comment"),
         },
     )
 
@@ -141,3 +147,31 @@ def pay(request: HttpRequest, portal: PortalContext) -> HttpResponse:
             "currency": currency,
         },
     )
+
+
+def _comments(portal: PortalContext, document, url_name: str) -> dict:
+    """What the shared comments block needs: the comments the contact may read, and where to post."""
+    kwargs = {"slug": portal.organization.portal_slug, "number": document.number}
+    return {
+        "comments": comments_for(target=document, portal=True),
+        "comment_url": reverse(url_name, kwargs=kwargs),
+    }
+
+
+@portal_page
+@require_POST
+def invoice_comment(request: HttpRequest, portal: PortalContext, number: str) -> HttpResponse:
+    invoice = invoice_for_contact(portal=portal, number=number)
+    detail = reverse(
+        "portal:invoice-detail", kwargs={"slug": portal.organization.portal_slug, "number": number}
+    )
+    return comment_post(request, portal, target=invoice, detail_url=detail)
+
+
+@portal_page
+@require_POST
+def retainer_invoice_comment(request: HttpRequest, portal: PortalContext, number: str) -> HttpResponse:
+    retainer = retainer_invoice_for_contact(portal=portal, number=number)
+    kwargs = {"slug": portal.organization.portal_slug, "number": number}
+    detail = reverse("portal:retainer-invoice-detail", kwargs=kwargs)
+    return comment_post(request, portal, target=retainer, detail_url=detail)

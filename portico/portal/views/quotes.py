@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from portico.activity.services import comment_add, comments_for
-from portico.activity.viewing import comment_notify, document_viewed, quote_decision_notify
+from portico.activity.services import comments_for
+from portico.activity.viewing import document_viewed, quote_decision_notify
 from portico.sales.models import Quote
 from portico.sales.services.quotes import quote_accept, quote_decline
 
@@ -35,6 +35,7 @@ from ..selectors.quotes import (
     quote_list_for_contact,
     quote_status_shown,
 )
+from .comments import comment_post
 
 #: What the empty list says, per filter.
 EMPTY = {
@@ -167,14 +168,4 @@ def quote_decline_view(request: HttpRequest, portal: PortalContext, number: str)
 @require_POST
 def quote_comment(request: HttpRequest, portal: PortalContext, number: str) -> HttpResponse:
     quote = quote_for_contact(portal=portal, number=number)
-    try:
-        with transaction.atomic():
-            comment = comment_add(
-                target=quote, body=request.POST.get("body", ""), author_contact=portal.contact
-            )
-            comment_notify(portal=portal, comment=comment)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(_detail_url(portal, quote.number) + "#comments")
-    messages.success(request, _("Your comment was added."))
-    return redirect(_detail_url(portal, quote.number) + f"#comment-{comment.pk}")
+    return comment_post(request, portal, target=quote, detail_url=_detail_url(portal, quote.number))
