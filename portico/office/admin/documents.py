@@ -5,9 +5,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
+from portico.activity.models import ViewEvent
+from portico.activity.selectors import view_marker_for, viewed_exists
 from portico.activity.services import audit_record
 from portico.money import format_money
 from portico.office.forms import DocumentHeaderForm, LineForm, LineFormSet
@@ -139,6 +142,52 @@ class InvoiceStatusFilter(admin.SimpleListFilter):
         return queryset.filter(status=value)
 
 
+class ViewedFilter(admin.SimpleListFilter):
+    """Documents a contact has opened in the portal, or not yet (the ``viewed`` annotation of the list)."""
+
+    title = gettext_lazy("viewed in the portal")
+    parameter_name = "viewed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Viewed")), ("no", _("Not viewed yet"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(viewed=self.value() == "yes")
+        return queryset
+
+
+def _local_time(moment) -> str:
+    # The office middleware has activated the organization's time zone for the request.
+    return formats.localize(timezone.localtime(moment))
+
+
+def _contact_name(contact) -> str:
+    return contact.full_name if contact is not None else _("a contact who was since removed")
+
+
+def viewed_sentence(marker: ViewEvent | None) -> str:
+    """What the document's page says about the portal's "Viewed" marker."""
+    if marker is None:
+        return _("Not viewed in the portal yet.")
+    first = _("Viewed by %(contact)s on %(time)s") % {
+        "contact": _contact_name(marker.first_contact),
+        "time": _local_time(marker.first_viewed_at),
+    }
+    if marker.view_count <= 1:
+        return f"{first}."
+    last = ngettext(
+        "last viewed by %(contact)s on %(time)s, %(count)d view",
+        "last viewed by %(contact)s on %(time)s, %(count)d views",
+        marker.view_count,
+    ) % {
+        "contact": _contact_name(marker.last_contact),
+        "time": _local_time(marker.last_viewed_at),
+        "count": marker.view_count,
+    }
+    return f"{first}; {last}."
+
+
 class DocumentAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
     """What every kind of sales document's admin shares."""
 
@@ -152,6 +201,8 @@ class DocumentAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
     autocomplete_fields = ("customer",)
     ordering = ("-date", "-id")
     commentable = True
+    #: Contacts open this kind of document in the portal: its page and list show the "Viewed" marker.
+    portal_viewable = False
 
     # Read-only fields of the change page.
     @admin.display(description=gettext_lazy("status"))
@@ -197,7 +248,21 @@ class DocumentAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
         initial.setdefault("date", organization_today(request))
         return initial
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.portal_viewable:
+            queryset = queryset.annotate(viewed=viewed_exists(self.model))
+        return queryset
+
     # Changelist.
+    @admin.display(description=gettext_lazy("viewed"), boolean=True, ordering="viewed")
+    def viewed_column(self, obj):
+        return obj.viewed
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        return [*filters, ViewedFilter] if self.portal_viewable else filters
+
     @admin.display(description=gettext_lazy("customer"), ordering="customer__display_name")
     def customer_column(self, obj):
         return obj.customer.display_name
@@ -213,6 +278,8 @@ class DocumentAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
     def get_list_display(self, request):
         locale = organization_locale(request)
         columns = ["number", "customer_column", "date", *self.list_columns, self.status_column(request)]
+        if self.portal_viewable:
+            columns.append("viewed_column")
         columns.append(money_column("total", _("Total"), locale))
         if hasattr(self.model, "balance_due"):
             columns.append(money_column("balance_due", _("Balance due"), locale))
@@ -274,6 +341,10 @@ class DocumentAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
                 context.pop(key, None)
         context["office_tables"] = self.tables(request, obj)
         context["office_links"] = self.links(request, obj)
+        if self.portal_viewable:
+            # The page's object carries the ``viewed`` annotation: a document never opened costs no query.
+            marker = view_marker_for(document=obj) if getattr(obj, "viewed", True) else None
+            context["office_viewed"] = viewed_sentence(marker)
         return context
 
     def tables(self, request, obj) -> list[Table]:

@@ -113,6 +113,7 @@ def remove_retainer_action(name: str, rows) -> RowAction:
 
 @admin.register(Quote, site=office_site)
 class QuoteAdmin(DocumentAdmin):
+    portal_viewable = True
     header_fields = ("customer", "date", "expiry_date", "reference", "notes", "terms")
     list_columns = ("expiry_date",)
     inlines = [type("QuoteLineInline", (LineInline,), {"model": Quote.lines.rel.related_model})]
@@ -193,6 +194,7 @@ class QuoteAdmin(DocumentAdmin):
 
 @admin.register(Invoice, site=office_site)
 class InvoiceAdmin(PaymentsPanelMixin, DocumentAdmin):
+    portal_viewable = True
     header_fields = ("customer", "date", "due_date", "allow_partial_payments", "reference", "notes", "terms")
     total_fields = ("subtotal_money", "discount_money", "tax_money", "total_money", "balance_money")
     list_columns = ("due_date",)
@@ -294,6 +296,7 @@ class InvoiceAdmin(PaymentsPanelMixin, DocumentAdmin):
 
 @admin.register(RetainerInvoice, site=office_site)
 class RetainerInvoiceAdmin(PaymentsPanelMixin, DocumentAdmin):
+    portal_viewable = True
     header_fields = ("customer", "date", "project", "reference", "notes", "terms")
     total_fields = (
         "subtotal_money",
@@ -465,6 +468,7 @@ class CreditNoteAdmin(DocumentAdmin):
 
 @admin.register(SalesOrder, site=office_site)
 class SalesOrderAdmin(DocumentAdmin):
+    portal_viewable = True
     header_fields = ("customer", "date", "expected_shipment_date", "reference", "notes", "terms")
     inlines = [type("SalesOrderLineInline", (LineInline,), {"model": SalesOrder.lines.rel.related_model})]
     status_actions = (

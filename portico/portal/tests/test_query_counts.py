@@ -1,0 +1,151 @@
+"""Each portal page runs as many queries for a customer with 500 documents of each kind as for one with 5.
+
+The documents are written with ``bulk_create``, already issued and with consistent stored figures, so that 500
+of them cost a few inserts: each invoice is half paid by one payment, retainer invoices and quotes are sent, sales
+orders are open. The lists only read the stored headers, so the documents need no lines.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from portico.payments.models import CustomerPayment, PaymentAllocation, PaymentMode
+from portico.sales.models import Invoice, Quote, RetainerInvoice, SalesOrder
+from portico.testing import today
+
+FEW, MANY = 5, 500
+PAID = Decimal("50.00")  # what each payment pays on its invoice
+
+
+def _header(customer, prefix: str, index: int, total: Decimal) -> dict:
+    return {
+        "organization_id": customer.organization_id,
+        "customer": customer,
+        "customer_name": customer.display_name,
+        "number": f"{prefix}-{customer.pk}-{index:05d}",  # unique in the organization
+        "date": today() - datetime.timedelta(days=index % 400),
+        "currency": customer.currency,
+        "subtotal": total,
+        "total": total,
+    }
+
+
+def add_documents(customer, start: int, stop: int) -> None:
+    """Issued documents numbered ``start`` to ``stop - 1`` of every kind the portal lists, for ``customer``."""
+    indexes = range(start, stop)
+    amount = {i: Decimal("100.00") + i for i in indexes}
+    invoices = Invoice.objects.bulk_create(
+        Invoice(
+            **_header(customer, "INV", i, amount[i]),
+            status=Invoice.Status.PARTIALLY_PAID,
+            due_date=today() + datetime.timedelta(days=i % 30 - 15),  # half overdue, the first 5 too
+            balance_due=amount[i] - PAID,
+        )
+        for i in indexes
+    )
+    payments = CustomerPayment.objects.bulk_create(
+        CustomerPayment(
+            organization_id=customer.organization_id,
+            customer=customer,
+            number=f"PAY-{customer.pk}-{i:05d}",
+            date=invoice.date,
+            amount=PAID,
+            currency=customer.currency,
+            mode=PaymentMode.BANK_TRANSFER,
+            unused_amount=Decimal("0"),
+        )
+        for i, invoice in zip(indexes, invoices, strict=True)
+    )
+    PaymentAllocation.objects.bulk_create(
+        PaymentAllocation(
+            organization_id=customer.organization_id,
+            payment=payment,
+            invoice=invoice,
+            amount=PAID,
+            date=payment.date,
+        )
+        for payment, invoice in zip(payments, invoices, strict=True)
+    )
+    RetainerInvoice.objects.bulk_create(
+        RetainerInvoice(
+            **_header(customer, "RET", i, amount[i]),
+            status=RetainerInvoice.Status.SENT,
+            balance_due=amount[i],
+        )
+        for i in indexes
+    )
+    Quote.objects.bulk_create(
+        Quote(
+            **_header(customer, "QT", i, amount[i]),
+            status=Quote.Status.SENT,
+            expiry_date=today() + datetime.timedelta(days=30 - i % 60),  # some past their expiry date
+        )
+        for i in indexes
+    )
+    SalesOrder.objects.bulk_create(
+        SalesOrder(**_header(customer, "SO", i, amount[i]), status=SalesOrder.Status.OPEN) for i in indexes
+    )
+
+
+PAGES = [
+    pytest.param("home", {}, id="home"),
+    pytest.param("quotes", {}, id="quotes"),
+    pytest.param("quotes", {"status": "open", "sort": "amount", "page": "2"}, id="quotes-open-by-amount"),
+    pytest.param("invoices", {}, id="invoices"),
+    pytest.param(
+        "invoices", {"type": "invoices", "status": "overdue", "sort": "balance"}, id="invoices-overdue"
+    ),
+    pytest.param("payments", {}, id="payments"),
+    pytest.param(
+        "payments", {"status": "invoice", "sort": "amount", "page": "3"}, id="payments-for-invoices"
+    ),
+    pytest.param("sales-orders", {}, id="sales-orders"),
+    pytest.param("sales-orders", {"status": "open", "sort": "amount"}, id="sales-orders-open"),
+]
+
+
+def _queries(client, url: str, params: dict) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return [query["sql"] for query in queries.captured_queries]
+
+
+@pytest.mark.parametrize(("name", "params"), PAGES)
+def test_the_page_runs_the_same_queries_for_5_and_500_documents(
+    org, customer_a, customer_b, portal_client, name, params
+):
+    org.portal_show_sales_orders = True
+    org.save()
+    url = reverse(f"portal:{name}", kwargs={"slug": org.portal_slug})
+    add_documents(customer_b, 0, 50)  # another customer's documents change nothing either
+    add_documents(customer_a, 0, FEW)
+    portal_client.get(url, params)  # warm up caches (session, content types)
+
+    with_few = _queries(portal_client, url, params)
+    add_documents(customer_a, FEW, MANY)
+    with_many = _queries(portal_client, url, params)
+
+    assert len(with_many) == len(with_few), "\n".join(with_many)
+
+
+def test_the_lists_show_full_pages_with_500_documents(org, customer_a, portal_client):
+    org.portal_show_sales_orders = True
+    org.save()
+    add_documents(customer_a, 0, MANY)
+
+    def page_of(name: str) -> list:
+        return list(
+            portal_client.get(reverse(f"portal:{name}", kwargs={"slug": org.portal_slug}))
+            .context["listing"]
+            .page.object_list
+        )
+
+    for name in ("quotes", "invoices", "payments", "sales-orders"):
+        assert len(page_of(name)) == 25, name
