@@ -99,7 +99,7 @@ def test_home_to_an_overdue_invoice_and_its_pay_now_page(
     expect(page.get_by_role("heading", name="Invoices", level=1)).to_be_visible()
     check_page(page, "documents-02-invoices")
 
-    apply_list_controls(page, Status="Overdue", **{"Sort by": "Amount (largest first)"})
+    apply_list_controls(page, Status="Overdue", **{"Sort by": "Amount (highest first)"})
     expect(page).to_have_url(re.compile(r"status=overdue.*sort=amount|sort=amount.*status=overdue"))
     expect(page.get_by_label(label("Status"))).to_have_value("overdue")
     assert row_numbers(page) == [larger_overdue.number, older_overdue.number]
@@ -216,7 +216,7 @@ def test_a_receipt_links_to_the_invoice_it_paid(
     modules(page).get_by_role("link", name="Payments Made").click()
     expect(page.get_by_role("heading", name="Payments Made", level=1)).to_be_visible()
     expect(page.get_by_role("rowheader")).to_have_count(2)
-    apply_list_controls(page, Show="Invoice payments", **{"Sort by": "Amount, highest first"})
+    apply_list_controls(page, Show="Invoice payments", **{"Sort by": "Amount (highest first)"})
     assert row_numbers(page)[0] == payment.number
     check_page(page, "documents-20-payments")
 

@@ -50,8 +50,8 @@ SORTS = (
     Choice(
         "due_date", _("Due date (soonest first)"), (F("due").asc(nulls_last=True), "-date", "-kind", "-id")
     ),
-    Choice("amount", _("Amount (largest first)"), ("-total", "-date", "-kind", "-id")),
-    Choice("balance", _("Balance due (largest first)"), ("-balance_due", "-date", "-kind", "-id")),
+    Choice("amount", _("Amount (highest first)"), ("-total", "-date", "-kind", "-id")),
+    Choice("balance", _("Balance due (highest first)"), ("-balance_due", "-date", "-kind", "-id")),
 )
 
 #: What an empty list says, by status filter; ``documents`` is the type filter's noun.

@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from portico.payments.models import CustomerPayment, PaymentAllocation, Refund
 
 from ..context import PortalContext
+from ..listing import Choice
+
+#: The Show choice of Payments Made; a payment that paid both kinds of document shows under each.
+PAYMENT_FILTERS = (
+    Choice("all", _("All payments")),
+    Choice("invoice", _("Invoice payments"), Q(pays_invoices=True)),
+    Choice("retainer", _("Retainer payments"), Q(pays_retainers=True)),
+)
+#: The sorts of Payments Made; each ends with a unique field so that pages never overlap.
+PAYMENT_SORTS = (
+    Choice("date", _("Date (newest first)"), ("-date", "-id")),
+    Choice("date-asc", _("Date (oldest first)"), ("date", "id")),
+    Choice("amount", _("Amount (highest first)"), ("-amount", "-id")),
+    Choice("amount-asc", _("Amount (lowest first)"), ("amount", "id")),
+)
 
 
 def payment_list_for_contact(*, portal: PortalContext) -> QuerySet[CustomerPayment]:
@@ -21,6 +38,14 @@ def payment_list_for_contact(*, portal: PortalContext) -> QuerySet[CustomerPayme
         pays_invoices=Exists(allocations.filter(invoice__isnull=False)),
         pays_retainers=Exists(allocations.filter(retainer_invoice__isnull=False)),
     )
+
+
+def payment_for_contact(*, portal: PortalContext, number: str) -> CustomerPayment:
+    """The customer's payment with this number; 404 for anything else."""
+    payment = payment_list_for_contact(portal=portal).filter(number=number).first()
+    if payment is None:
+        raise Http404
+    return payment
 
 
 def payment_allocations_for_contact(

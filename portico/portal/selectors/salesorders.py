@@ -2,20 +2,49 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from portico.sales.models import Invoice, SalesOrder, SalesOrderLine
 
 from ..context import PortalContext
+from ..listing import Choice
+
+S = SalesOrder.Status
 
 #: What a customer may see of a sales order's life; a draft is still the business's own work.
-VISIBLE_STATUSES = (SalesOrder.Status.OPEN, SalesOrder.Status.INVOICED, SalesOrder.Status.VOID)
+VISIBLE_STATUSES = (S.OPEN, S.INVOICED, S.VOID)
+
+#: The status filter of the Sales Orders list.
+SALES_ORDER_FILTERS = (
+    Choice("all", _("All sales orders")),
+    Choice(S.OPEN.value, S.OPEN.label, Q(status=S.OPEN)),
+    Choice(S.INVOICED.value, S.INVOICED.label, Q(status=S.INVOICED)),
+    Choice(S.VOID.value, S.VOID.label, Q(status=S.VOID)),
+)
+#: The sorts of the Sales Orders list; each ends with a unique field so that pages never overlap.
+SALES_ORDER_SORTS = (
+    Choice("date", _("Date (newest first)"), ("-date", "-id")),
+    Choice("date-asc", _("Date (oldest first)"), ("date", "id")),
+    Choice("number", _("Sales order number"), ("number", "id")),
+    Choice("amount", _("Amount (highest first)"), ("-total", "-id")),
+    Choice("amount-asc", _("Amount (lowest first)"), ("total", "id")),
+)
 
 
 def sales_order_list_for_contact(*, portal: PortalContext) -> QuerySet[SalesOrder]:
     return SalesOrder.objects.filter(
         organization=portal.organization, customer=portal.customer, status__in=VISIBLE_STATUSES
     )
+
+
+def sales_order_for_contact(*, portal: PortalContext, number: str) -> SalesOrder:
+    """The customer's sales order with this number, if they may see it; 404 for anything else."""
+    order = sales_order_list_for_contact(portal=portal).filter(number=number).first()
+    if order is None:
+        raise Http404
+    return order
 
 
 def sales_order_lines_for_contact(*, portal: PortalContext, order: SalesOrder) -> list[SalesOrderLine]:

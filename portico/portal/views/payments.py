@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -15,23 +14,14 @@ from portico.money import ZERO
 from portico.sales.models import Invoice, RetainerInvoice
 
 from ..context import PortalContext, portal_page
-from ..listing import Choice, listing
+from ..listing import listing
 from ..selectors.payments import (
+    PAYMENT_FILTERS,
+    PAYMENT_SORTS,
     payment_allocations_for_contact,
+    payment_for_contact,
     payment_list_for_contact,
     payment_refunds_for_contact,
-)
-
-FILTERS = (
-    Choice("all", _("All payments")),
-    Choice("invoice", _("Invoice payments"), Q(pays_invoices=True)),
-    Choice("retainer", _("Retainer payments"), Q(pays_retainers=True)),
-)
-SORTS = (
-    Choice("date", _("Date, newest first"), ("-date", "-id")),
-    Choice("date-asc", _("Date, oldest first"), ("date", "id")),
-    Choice("amount", _("Amount, highest first"), ("-amount", "-id")),
-    Choice("amount-asc", _("Amount, lowest first"), ("amount", "id")),
 )
 
 #: Where the portal shows each kind of document a payment can pay, by URL name.
@@ -60,7 +50,9 @@ def document_link(portal: PortalContext, document: Invoice | RetainerInvoice) ->
 
 @portal_page
 def payment_list(request: HttpRequest, portal: PortalContext) -> HttpResponse:
-    payments = listing(request, payment_list_for_contact(portal=portal), filters=FILTERS, sorts=SORTS)
+    payments = listing(
+        request, payment_list_for_contact(portal=portal), filters=PAYMENT_FILTERS, sorts=PAYMENT_SORTS
+    )
     return render(
         request, "portal/payments/list.html", {"portal": portal, "nav": "payments", "listing": payments}
     )
@@ -75,7 +67,7 @@ class PaidDocument:
 
 @portal_page
 def payment_detail(request: HttpRequest, portal: PortalContext, number: str) -> HttpResponse:
-    payment = get_object_or_404(payment_list_for_contact(portal=portal), number=number)
+    payment = payment_for_contact(portal=portal, number=number)
     allocations = payment_allocations_for_contact(portal=portal, payment=payment)
     refunds = payment_refunds_for_contact(portal=portal, payment=payment)
     paid = [
