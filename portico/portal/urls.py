@@ -12,6 +12,13 @@ from .views import invoices as invoice_views
 from .views.payments import payment_detail, payment_list
 from .views.quotes import quote_accept_view, quote_comment, quote_decline_view, quote_detail, quote_list
 from .views.salesorders import sales_order_detail, sales_order_list
+from .views.timesheets import (
+    timesheet_approve,
+    timesheet_comment,
+    timesheet_detail,
+    timesheet_list,
+    timesheet_reject,
+)
 
 app_name = "portal"
 
@@ -43,7 +50,11 @@ urlpatterns = [
     path("<slug:slug>/sales-orders/", sales_order_list, name="sales-orders"),
     path("<slug:slug>/sales-orders/<str:number>/", sales_order_detail, name="sales-order-detail"),
     path("<slug:slug>/projects/", pages.projects, name="projects"),
-    path("<slug:slug>/timesheets/", pages.timesheets, name="timesheets"),
+    path("<slug:slug>/timesheets/", timesheet_list, name="timesheets"),
+    path("<slug:slug>/timesheets/<str:number>/", timesheet_detail, name="timesheet-detail"),
+    path("<slug:slug>/timesheets/<str:number>/approve/", timesheet_approve, name="timesheet-approve"),
+    path("<slug:slug>/timesheets/<str:number>/reject/", timesheet_reject, name="timesheet-reject"),
+    path("<slug:slug>/timesheets/<str:number>/comments/", timesheet_comment, name="timesheet-comment"),
     path("<slug:slug>/statements/", pages.statements, name="statements"),
     path("<slug:slug>/account/", account.profile, name="profile"),
     path("<slug:slug>/account/password/", account.password_change, name="password-change"),

@@ -187,10 +187,12 @@ def timesheet_approval_send(*, approval: TimesheetApproval, actor=None) -> Times
 def timesheet_approval_decide(
     *, approval: TimesheetApproval, approve: bool, reason: str = "", contact=None, actor=None
 ) -> TimesheetApproval:
-    """Approve or reject a pending approval, by a contact of its customer or by staff on their word."""
+    """Approve or reject a pending approval, by a contact of its customer or by staff on their word.
+
+    A decision on an approval that is no longer pending is refused as such before a missing reason is: a
+    Reject from a page opened before someone else decided says what happened, not what to type.
+    """
     reason = (reason or "").strip()
-    if not approve and not reason:
-        raise ValidationError({"reason": _("Say why the timesheet is rejected.")})
     with transaction.atomic():
         approval = TimesheetApproval.objects.select_for_update().get(pk=approval.pk)
         if contact is not None and contact.customer_id != approval.customer_id:
@@ -200,6 +202,8 @@ def timesheet_approval_decide(
                 _("This timesheet is %(status)s; only a pending one can be approved or rejected.")
                 % {"status": approval.get_status_display().lower()}
             )
+        if not approve and not reason:
+            raise ValidationError({"reason": _("Say why the timesheet is rejected.")})
         approval.status = AS.APPROVED if approve else AS.REJECTED
         approval.decided_at = timezone.now()
         approval.decided_by = contact

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portico.activity.selectors import view_marker_for, viewed_exists
 from portico.money import format_money
 from portico.office.forms import OfficeModelForm, ReasonForm, TimeEntryForm, TimesheetApprovalForm
 from portico.office.site import office_site
@@ -45,6 +46,7 @@ from .base import (
     organization_today,
     when_status,
 )
+from .documents import ViewedFilter, viewed_sentence
 
 AS = TimesheetApproval.Status
 
@@ -224,8 +226,17 @@ def _delete_approval(request, approval, data):
 @admin.register(TimesheetApproval, site=office_site)
 class TimesheetApprovalAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
     form = TimesheetApprovalForm
-    list_display = ("number", "customer", "project", "period_start", "period_end", "status", "total_hours")
-    list_filter = ("status", "project", "customer")
+    list_display = (
+        "number",
+        "customer",
+        "project",
+        "period_start",
+        "period_end",
+        "status",
+        "viewed_column",
+        "total_hours",
+    )
+    list_filter = ("status", "project", "customer", ViewedFilter)
     list_select_related = ("customer", "project")
     search_fields = ("number", "project__name", "customer__display_name")
     ordering = ("-period_end", "-id")
@@ -263,6 +274,14 @@ class TimesheetApprovalAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
             help_text=gettext_lazy("Its time entries are released: they can be changed or sent again."),
         ),
     )
+
+    def get_queryset(self, request):
+        # Contacts open sent approvals in the portal: the list and the page show the "Viewed" marker.
+        return super().get_queryset(request).annotate(viewed=viewed_exists(TimesheetApproval))
+
+    @admin.display(description=gettext_lazy("viewed"), boolean=True, ordering="viewed")
+    def viewed_column(self, obj):
+        return obj.viewed
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -305,6 +324,9 @@ class TimesheetApprovalAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
             [cell(e.date), cell(e.task.name), cell(e.user or ""), cell(e.hours), cell(e.notes)]
             for e in obj.entries.select_related("task", "user").order_by("date", "id")
         ]
+        # The page's object carries the ``viewed`` annotation: an approval never opened costs no query.
+        marker = view_marker_for(document=obj) if getattr(obj, "viewed", True) else None
+        context["office_viewed"] = viewed_sentence(marker)
         context["office_tables"] = [
             Table(
                 _("Time entries"),

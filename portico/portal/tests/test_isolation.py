@@ -46,10 +46,19 @@ def secrets_of_a(org, customer_a, access_a):
     ``number`` is a document number of customer A of the kind the URL names (its first path segment).
     """
     from portico.payments.services import payment_record
+    from portico.projects.services import (
+        project_create,
+        task_create,
+        time_entry_log,
+        timesheet_approval_create,
+        timesheet_approval_send,
+    )
     from portico.sales.services.salesorders import sales_order_confirm, sales_order_create
     from portico.testing import lines, make_quote, make_retainer, today
 
+    # The optional modules are shown, so that their pages are reached rather than hidden by the switch.
     org.portal_show_sales_orders = True
+    org.portal_show_projects = True
     org.save()
     invoice = make_invoice(customer_a, "1234.56")
     quote = make_quote(customer_a, "777.77")
@@ -58,6 +67,11 @@ def secrets_of_a(org, customer_a, access_a):
         order=sales_order_create(customer=customer_a, date=today(), lines=lines("333.33"))
     )
     payment = payment_record(customer=customer_a, date=today(), amount="100", allocations=[(invoice, "100")])
+    project = project_create(customer=customer_a, name="Zebra Secret Project")
+    time_entry_log(task=task_create(project=project, name="Design"), date=today(), hours="2")
+    approval = timesheet_approval_send(
+        approval=timesheet_approval_create(project=project, period_start=today(), period_end=today())
+    )
     customer_a.company_name = "Zebra Secret Holdings"
     customer_a.billing_address = "1 Hidden Lane"
     customer_a.save()
@@ -67,12 +81,14 @@ def secrets_of_a(org, customer_a, access_a):
         "retainer-invoices": retainer.number,
         "sales-orders": order.number,
         "payments": payment.number,
+        "timesheets": approval.number,
     }
     markers = [
         "Zebra Secret Holdings",
         "1 Hidden Lane",
         "alice@customer-a.test",
         customer_a.display_name,
+        "Zebra Secret Project",
         *numbers.values(),
     ]
     arguments = {"slug": org.portal_slug, "number": invoice.number, "numbers": numbers}
@@ -166,6 +182,21 @@ def test_customer_a_sees_their_own_details_so_the_markers_are_real(secrets_of_a,
     shown_on_home = markers[:4]  # the invoice number appears once the invoice list exists
     for marker in shown_on_home:
         assert marker in body
+
+
+def test_customer_a_reaches_every_page_of_the_walk_so_the_outsiders_404s_are_real(
+    secrets_of_a, portal_client
+):
+    """The walk's URLs point at customer A's own records and no module is switched off: A gets the page (or,
+    for an action, "POST only"), so a 404 for anyone else is the scope at work, not a missing record; and every
+    marker the walk looks for is shown to A somewhere."""
+    markers, arguments = secrets_of_a
+    seen = ""
+    for pattern in contact_pages():
+        response = portal_client.get(url_for(pattern, arguments))
+        assert response.status_code in (200, 405), f"portal:{pattern.name}: {response.status_code}"
+        seen += response.content.decode()
+    assert [marker for marker in markers if marker not in seen] == []
 
 
 def test_a_contact_of_another_organization_is_sent_to_this_portals_login(

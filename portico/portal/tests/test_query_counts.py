@@ -2,7 +2,8 @@
 
 The documents are written with ``bulk_create``, already issued and with consistent stored figures, so that 500
 of them cost a few inserts: each invoice is half paid by one payment, retainer invoices and quotes are sent, sales
-orders are open. The lists only read the stored headers, so the documents need no lines.
+orders are open, timesheet approvals of one project are pending, approved or rejected. The lists only read the
+stored headers, so the documents need no lines (nor the approvals time entries).
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from portico.payments.models import CustomerPayment, PaymentAllocation, PaymentMode
+from portico.projects.models import Project, Task, TimeEntry, TimesheetApproval
 from portico.sales.models import Invoice, Quote, RetainerInvoice, SalesOrder
 from portico.testing import today
 
@@ -91,6 +94,64 @@ def add_documents(customer, start: int, stop: int) -> None:
     SalesOrder.objects.bulk_create(
         SalesOrder(**_header(customer, "SO", i, amount[i]), status=SalesOrder.Status.OPEN) for i in indexes
     )
+    add_approvals(customer, indexes)
+
+
+APPROVAL_STATUSES = (
+    TimesheetApproval.Status.PENDING,
+    TimesheetApproval.Status.APPROVED,
+    TimesheetApproval.Status.REJECTED,
+)
+
+
+def _project(customer) -> Project:
+    project, _ = Project.objects.get_or_create(
+        organization_id=customer.organization_id,
+        customer=customer,
+        number=f"PRJ-{customer.pk}",
+        defaults={"name": f"Project of {customer.display_name}"},
+    )
+    return project
+
+
+def add_approvals(customer, indexes: range) -> None:
+    """Sent timesheet approvals of one project, a third each pending, approved and rejected, one week each."""
+    project, now = _project(customer), timezone.now()
+    TimesheetApproval.objects.bulk_create(
+        TimesheetApproval(
+            organization_id=customer.organization_id,
+            customer=customer,
+            project=project,
+            number=f"TS-{customer.pk}-{i:05d}",
+            period_start=today() - datetime.timedelta(days=7 * (i % 400) + 6),
+            period_end=today() - datetime.timedelta(days=7 * (i % 400)),
+            status=APPROVAL_STATUSES[i % 3],
+            total_hours=Decimal(i % 40 + 1),
+            sent_at=now,
+            decided_at=None if i % 3 == 0 else now,
+            rejection_reason="Too many hours" if i % 3 == 2 else "",
+        )
+        for i in indexes
+    )
+
+
+def add_entries(approval: TimesheetApproval, count: int) -> None:
+    """``count`` more time entries of an hour in ``approval``, on a task of its project."""
+    task, _ = Task.objects.get_or_create(
+        organization_id=approval.organization_id, project=approval.project, name="Design"
+    )
+    TimeEntry.objects.bulk_create(
+        TimeEntry(
+            organization_id=approval.organization_id,
+            project=approval.project,
+            task=task,
+            date=approval.period_start,
+            hours=Decimal("1"),
+            notes=f"Entry {i}",
+            approval=approval,
+        )
+        for i in range(count)
+    )
 
 
 PAGES = [
@@ -107,7 +168,20 @@ PAGES = [
     ),
     pytest.param("sales-orders", {}, id="sales-orders"),
     pytest.param("sales-orders", {"status": "open", "sort": "amount"}, id="sales-orders-open"),
+    pytest.param("timesheets", {}, id="timesheets"),
+    pytest.param(
+        "timesheets", {"status": "pending", "sort": "hours", "page": "2"}, id="timesheets-pending-by-hours"
+    ),
 ]
+
+
+@pytest.fixture(autouse=True)
+def optional_modules_shown(org):
+    """Sales orders, projects and timesheets are shown in the portal, so their pages are measured."""
+    org.portal_show_sales_orders = True
+    org.portal_show_projects = True
+    org.save()
+    return org
 
 
 def _queries(client, url: str, params: dict) -> list[str]:
@@ -121,8 +195,6 @@ def _queries(client, url: str, params: dict) -> list[str]:
 def test_the_page_runs_the_same_queries_for_5_and_500_documents(
     org, customer_a, customer_b, portal_client, name, params
 ):
-    org.portal_show_sales_orders = True
-    org.save()
     url = reverse(f"portal:{name}", kwargs={"slug": org.portal_slug})
     add_documents(customer_b, 0, 50)  # another customer's documents change nothing either
     add_documents(customer_a, 0, FEW)
@@ -136,8 +208,6 @@ def test_the_page_runs_the_same_queries_for_5_and_500_documents(
 
 
 def test_the_lists_show_full_pages_with_500_documents(org, customer_a, portal_client):
-    org.portal_show_sales_orders = True
-    org.save()
     add_documents(customer_a, 0, MANY)
 
     def page_of(name: str) -> list:
@@ -147,5 +217,26 @@ def test_the_lists_show_full_pages_with_500_documents(org, customer_a, portal_cl
             .page.object_list
         )
 
-    for name in ("quotes", "invoices", "payments", "sales-orders"):
+    for name in ("quotes", "invoices", "payments", "sales-orders", "timesheets"):
         assert len(page_of(name)) == 25, name
+
+
+def test_the_timesheet_page_runs_the_same_queries_for_5_and_500_approvals_and_entries(
+    org, customer_a, customer_b, portal_client
+):
+    add_documents(customer_b, 0, 50)
+    add_documents(customer_a, 0, FEW)
+    approval = TimesheetApproval.objects.get(number=f"TS-{customer_a.pk}-00000")  # pending
+    add_entries(approval, FEW)
+    url = reverse("portal:timesheet-detail", kwargs={"slug": org.portal_slug, "number": approval.number})
+    portal_client.get(url)  # the first view writes the Viewed marker; warm up caches
+
+    with_few = _queries(portal_client, url, {})
+    add_documents(customer_a, FEW, MANY)
+    add_entries(approval, MANY - FEW)
+    with_many = _queries(portal_client, url, {})
+
+    assert len(with_many) == len(with_few), "\n".join(with_many)
+    response = portal_client.get(url)
+    assert len(response.context["entries"]) == MANY
+    assert response.context["can_decide"] is True

@@ -46,14 +46,6 @@ projects = portal_page(
     _module("projects", _("Projects"), _("Projects %(organization)s runs for you will be listed here.")),
     module="projects",
 )
-timesheets = portal_page(
-    _module(
-        "timesheets",
-        _("Timesheet"),
-        _("Timesheets that %(organization)s sends you for approval will be listed here."),
-    ),
-    module="projects",
-)
 statements = portal_page(
     _module(
         "statements",

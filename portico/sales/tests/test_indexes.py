@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test import RequestFactory
 
 from portico.payments.models import CustomerPayment
+from portico.portal.context import PortalContext
+from portico.portal.listing import listing
+from portico.portal.selectors.timesheets import TIMESHEET_FILTERS, TIMESHEET_SORTS, timesheet_list_for_contact
+from portico.projects.models import TimesheetApproval
 from portico.sales.models import Invoice, Quote, RetainerInvoice, SalesOrder
 
 
@@ -18,14 +24,39 @@ def test_the_customers_list_in_date_order_has_an_index(model):
     assert ("customer", "-date", "-id") in index_fields(model)
 
 
-@pytest.mark.parametrize("model", [Quote, Invoice, RetainerInvoice, SalesOrder])
+@pytest.mark.parametrize("model", [Quote, Invoice, RetainerInvoice, SalesOrder, TimesheetApproval])
 def test_the_customers_list_filtered_by_status_has_an_index(model):
     """The status filters and the Home figures (open quotes, unpaid invoices) read one customer's statuses."""
     assert any(fields[:2] == ("customer", "status") for fields in index_fields(model))
 
 
-@pytest.mark.parametrize("model", [Quote, Invoice, RetainerInvoice, SalesOrder, CustomerPayment])
+@pytest.mark.parametrize(
+    "model", [Quote, Invoice, RetainerInvoice, SalesOrder, CustomerPayment, TimesheetApproval]
+)
 def test_every_index_on_a_customer_list_starts_with_the_customer(model):
     customer_indexes = [fields for fields in index_fields(model) if "customer" in fields]
     assert customer_indexes
     assert all(fields[0] == "customer" for fields in customer_indexes)
+
+
+def test_the_timesheet_lists_status_filters_read_the_approval_customer_status_index(
+    org, customer_a, access_a
+):
+    """The portal's timesheet list filtered by a status (Home links to the pending ones) reads one range of
+    ``approval_customer_status`` (customer, status, -period_end): only the customer's approvals of that status
+    are read and ordered, never the organization's.
+
+    The tables are tiny, so PostgreSQL is told not to prefer a sequential scan; the plan must then name the index.
+    """
+    portal = PortalContext(organization=org, access=access_a)
+    request = RequestFactory().get("/", {"status": "pending"})
+    page = listing(
+        request, timesheet_list_for_contact(portal=portal), filters=TIMESHEET_FILTERS, sorts=TIMESHEET_SORTS
+    ).page
+    queryset = page.paginator.object_list
+    assert queryset.query.order_by == ("-period_end", "-id")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+    assert "approval_customer_status" in plan, plan
