@@ -71,7 +71,11 @@ class Review(models.Model):
 
 
 class ViewEvent(models.Model):
-    """The "Viewed" marker: who opened a document in the portal first, when, and when it was last opened."""
+    """The "Viewed" marker: who opened a document in the portal first, when, and when it was last opened.
+
+    One marker per version of the document: a quote revised and sent again is a new offer, and its first view
+    is news to the business again. Documents without versions keep version 1.
+    """
 
     organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+")
     customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
@@ -87,10 +91,13 @@ class ViewEvent(models.Model):
     )
     last_viewed_at = models.DateTimeField()
     view_count = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["content_type", "object_id"], name="one_view_marker_per_document")
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "version"], name="one_view_marker_per_version"
+            )
         ]
 
     def __str__(self) -> str:

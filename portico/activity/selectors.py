@@ -19,16 +19,28 @@ def _markers_of(model: type[models.Model]) -> models.QuerySet[ViewEvent]:
     )
 
 
+def document_version(document: models.Model) -> int:
+    """The version of the document a marker belongs to: a quote's current version, 1 for everything else."""
+    return getattr(document, "version", None) or 1
+
+
+def _has_versions(model: type[models.Model]) -> bool:
+    return any(field.name == "version" for field in model._meta.concrete_fields)
+
+
 def view_marker_for(*, document: models.Model) -> ViewEvent | None:
-    """The document's "Viewed" marker with its first and last contacts, in one query; None if never viewed."""
+    """The "Viewed" marker of the document's current version with its first and last contacts, in one query;
+    None if that version was never viewed."""
     return (
         _markers_of(type(document))
-        .filter(object_id=document.pk)
+        .filter(object_id=document.pk, version=document_version(document))
         .select_related("first_contact", "last_contact")
         .first()
     )
 
 
 def viewed_exists(model: type[models.Model]) -> Exists:
-    """An ``EXISTS`` expression telling, for each row of a queryset of ``model``, whether a contact viewed it."""
-    return Exists(_markers_of(model).filter(object_id=OuterRef("pk")))
+    """An ``EXISTS`` expression telling, for each row of a queryset of ``model``, whether a contact viewed its
+    current version."""
+    version = OuterRef("version") if _has_versions(model) else 1
+    return Exists(_markers_of(model).filter(object_id=OuterRef("pk"), version=version))

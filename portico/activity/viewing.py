@@ -1,10 +1,11 @@
-"""What the business hears about from its portal: a document's first view, a quote's decision, a comment.
+"""What the business hears about from its portal: a document's first view, a decision on a quote or a
+timesheet, a comment.
 
-``document_viewed`` keeps the "Viewed" marker of a quote, invoice, retainer invoice or sales order: the first
-view is recorded once, with its contact and time, and notifies the business; later views only move the
-last-viewed time and count. Each event adds an entry to the back office's notification feed and, when the
-organization's portal preferences ask for it, emails the organization's primary address once the change
-commits.
+``document_viewed`` keeps the "Viewed" marker of a quote, invoice, retainer invoice, sales order or timesheet
+approval: the first view is recorded once, with its contact and time, and notifies the business; later views
+only move the last-viewed time and count. Each event adds an entry to the back office's notification feed and,
+when the organization's portal preferences ask for it, emails the organization's primary address once the
+change commits.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from portico.emails.services import absolute_url, email_enqueue
 
 from .models import Comment, Notification, ViewEvent
+from .selectors import document_version
 from .services import notification_create
 
 if TYPE_CHECKING:
@@ -86,6 +88,7 @@ def document_viewed(*, portal: PortalContext, document: models.Model) -> ViewEve
         event, created = ViewEvent.objects.select_for_update().get_or_create(
             content_type=ContentType.objects.get_for_model(document),
             object_id=document.pk,
+            version=document_version(document),
             defaults={
                 "organization": portal.organization,
                 "customer": portal.customer,
@@ -107,11 +110,18 @@ def document_viewed(*, portal: PortalContext, document: models.Model) -> ViewEve
             "customer": portal.customer.display_name,
             "kind": _kind_label(document),
             "number": getattr(document, "number", str(document)),
+            "version": event.version,
         }
+        if event.version > 1:
+            message = _(
+                "%(contact)s of %(customer)s viewed version %(version)d of %(kind)s %(number)s for the first time."
+            )
+        else:
+            message = _("%(contact)s of %(customer)s viewed %(kind)s %(number)s for the first time.")
         _tell_business(
             portal=portal,
             kind=Notification.Kind.DOCUMENT_VIEWED,
-            message=_("%(contact)s of %(customer)s viewed %(kind)s %(number)s for the first time.") % names,
+            message=message % names,
             target=document,
             email=portal.organization.notify_first_view,
             subject=_("%(contact)s of %(customer)s viewed %(kind)s %(number)s") % names,
@@ -152,6 +162,35 @@ def quote_decision_notify(*, portal: PortalContext, quote) -> Notification:
         % names,
         template="quote_decided",
         context={"quote": quote, "accepted": accepted},
+    )
+
+
+def timesheet_decision_notify(*, portal: PortalContext, approval) -> Notification:
+    """Tell the business that the portal's contact approved or rejected ``approval`` (as decided just now)."""
+    approved = approval.status == approval.Status.APPROVED
+    names = {
+        "contact": portal.contact.full_name,
+        "customer": portal.customer.display_name,
+        "number": approval.number,
+    }
+    if approved:
+        message = _("%(contact)s of %(customer)s approved timesheet %(number)s.") % names
+        subject = _("Timesheet %(number)s was approved by %(customer)s") % names
+    else:
+        message = _("%(contact)s of %(customer)s rejected timesheet %(number)s: %(reason)s") % {
+            **names,
+            "reason": approval.rejection_reason,
+        }
+        subject = _("Timesheet %(number)s was rejected by %(customer)s") % names
+    return _tell_business(
+        portal=portal,
+        kind=Notification.Kind.TIMESHEET_DECIDED,
+        message=message,
+        target=approval,
+        email=portal.organization.notify_timesheet_decision,
+        subject=subject,
+        template="timesheet_decided",
+        context={"approval": approval, "approved": approved},
     )
 
 

@@ -1,6 +1,7 @@
 """The portal's documents in a real browser, on a desktop and on a phone: Home to an overdue invoice and its
-Pay Now page; filtering quotes, accepting one, declining one with a reason and commenting; a receipt that
-leads to the invoice it paid, and a comment on that invoice.
+Pay Now page; sorting and filtering quotes, accepting one, declining one with a reason and commenting; a receipt
+that leads to the invoice it paid, and a comment on that invoice; Sales Orders, hidden until staff turn them on
+in the portal preferences, then filtered, sorted, and an invoiced order leading to its invoice.
 """
 
 from __future__ import annotations
@@ -14,14 +15,30 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from portico.payments.services import payment_record
-from portico.sales.models import Quote
-from portico.testing import TEST_PASSWORD, make_invoice, make_portal_access, make_quote, make_retainer, today
+from portico.sales.models import Quote, SalesOrder
+from portico.sales.services.invoices import invoice_send
+from portico.sales.services.salesorders import (
+    sales_order_confirm,
+    sales_order_convert_to_invoice,
+    sales_order_create,
+    sales_order_void,
+)
+from portico.testing import (
+    TEST_PASSWORD,
+    lines,
+    make_invoice,
+    make_portal_access,
+    make_quote,
+    make_retainer,
+    today,
+)
 
 from .harness import (
     PorticoServer,
     assert_accessible,
     assert_fits_viewport,
     label,
+    office_log_in,
     portal_log_in,
     screenshot,
 )
@@ -64,6 +81,27 @@ def apply_list_controls(page: Page, **choices: str) -> None:
     for field, option in choices.items():
         form.get_by_label(label(field)).select_option(label=option)
     form.get_by_role("button", name="Apply").click()
+
+
+def expect_rows(page: Page, numbers: list[str]) -> None:
+    """Wait for the list to show exactly these documents, top to bottom (the rows' headers)."""
+    expect(page.get_by_role("table").locator("tbody").get_by_role("rowheader")).to_have_text(numbers)
+
+
+def column(page: Page, name: str) -> list[str]:
+    """The cells of one column of the list, top to bottom (each cell is labelled for the phone's layout)."""
+    cells = page.get_by_role("table").locator("tbody").locator(f'td[data-label="{name}"]')
+    return [text.strip() for text in cells.all_text_contents()]
+
+
+def shown_amounts(page: Page) -> list[Decimal]:
+    """The Amount column as numbers: "$1,750.00" is 1750.00."""
+    return [Decimal(re.sub(r"[^\d.]", "", text)) for text in column(page, "Amount")]
+
+
+def shown_dates(page: Page, name: str) -> list[datetime.date]:
+    """A date column as dates, written as the organization's locale (en_US) writes them: "Mar 5, 2026"."""
+    return [datetime.datetime.strptime(text, "%b %d, %Y").date() for text in column(page, name)]
 
 
 def row_numbers(page: Page) -> list[str]:
@@ -130,7 +168,7 @@ def test_home_to_an_overdue_invoice_and_its_pay_now_page(
     expect(page.get_by_role("heading", name=f"Invoice {larger_overdue.number}", level=1)).to_be_visible()
 
 
-def test_quotes_filter_accept_decline_with_a_reason_and_comment(
+def test_quotes_sort_filter_accept_decline_with_a_reason_and_comment(
     page, portico_server: PorticoServer, org, customer_a, contact_a
 ):
     server = portico_server
@@ -146,23 +184,35 @@ def test_quotes_filter_accept_decline_with_a_reason_and_comment(
     expect(page.get_by_role("rowheader")).to_have_count(3)
     check_page(page, "documents-10-quotes")
 
+    apply_list_controls(page, **{"Sort by": "Amount (highest first)"})
+    expect(page).to_have_url(re.compile(r"sort=amount"))
+    expect_rows(page, [to_decline.number, to_accept.number, expired.number])
+    assert shown_amounts(page) == [Decimal("4000.00"), Decimal("1750.00"), Decimal("80.00")]
+    check_page(page, "documents-11-quotes-by-amount")
+
+    apply_list_controls(page, **{"Sort by": "Expiry date (soonest first)"})
+    expect(page).to_have_url(re.compile(r"sort=expiry"))
+    expect_rows(page, [expired.number, to_decline.number, to_accept.number])
+    assert shown_dates(page, "Expiry date") == [days(-10), days(14), days(30)]
+    check_page(page, "documents-12-quotes-by-expiry-date")
+
     apply_list_controls(page, Show="Open")
-    expect(page.get_by_label(label("Show"))).to_have_value("open")
-    expect(page.get_by_role("rowheader")).to_have_count(2)
-    assert expired.number not in row_numbers(page)
-    check_page(page, "documents-11-quotes-open")
+    expect(page).to_have_url(re.compile(r"status=open"))
+    expect(page.get_by_label(label("Sort by"))).to_have_value("expiry")
+    expect_rows(page, [to_decline.number, to_accept.number])  # the expired quote is not open
+    check_page(page, "documents-13-quotes-open")
 
     # Accept.
     page.get_by_role("link", name=to_accept.number, exact=True).click()
     expect(page.get_by_role("heading", name=to_accept.number, level=1)).to_be_visible()
     expect(page.locator(".quote-head .quote-status")).to_have_text("Open")
-    check_page(page, "documents-12-quote-open")
+    check_page(page, "documents-14-quote-open")
     page.get_by_role("button", name="Accept", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text(f"You accepted quote {to_accept.number}.")
     expect(page.locator(".quote-head .quote-status")).to_have_text("Accepted")
     expect(page.get_by_text("This quote was accepted on")).to_be_visible()
     expect(page.get_by_role("button", name="Accept", exact=True)).to_have_count(0)
-    check_page(page, "documents-13-quote-accepted")
+    check_page(page, "documents-15-quote-accepted")
 
     # Decline another, with a reason.
     page.get_by_role("link", name="All quotes").click()
@@ -170,12 +220,12 @@ def test_quotes_filter_accept_decline_with_a_reason_and_comment(
     expect(page.get_by_role("heading", name=to_decline.number, level=1)).to_be_visible()
     page.locator("summary").filter(has_text="Decline").click()
     page.get_by_label("Reason (optional)").fill(DECLINE_REASON)
-    check_page(page, "documents-14-quote-decline-form")
+    check_page(page, "documents-16-quote-decline-form")
     page.get_by_role("button", name="Decline quote").click()
     expect(page.get_by_role("status")).to_contain_text(f"You declined quote {to_decline.number}.")
     expect(page.locator(".quote-head .quote-status")).to_have_text("Declined")
     expect(page.get_by_text(DECLINE_REASON)).to_be_visible()
-    check_page(page, "documents-15-quote-declined")
+    check_page(page, "documents-17-quote-declined")
 
     # A comment on the declined quote.
     page.get_by_label("Add a comment").fill(COMMENT)
@@ -184,12 +234,12 @@ def test_quotes_filter_accept_decline_with_a_reason_and_comment(
     comment = page.get_by_role("region", name="Comments").get_by_role("listitem").filter(has_text=COMMENT)
     expect(comment).to_be_visible()
     expect(comment).to_contain_text("You")
-    check_page(page, "documents-16-quote-commented")
+    check_page(page, "documents-18-quote-commented")
 
     page.get_by_role("link", name="All quotes").click()
     apply_list_controls(page, Show="Declined")
     assert row_numbers(page) == [to_decline.number]
-    check_page(page, "documents-17-quotes-declined")
+    check_page(page, "documents-19-quotes-declined")
 
     assert Quote.objects.get(pk=to_accept.pk).status == Quote.Status.ACCEPTED
     declined = Quote.objects.get(pk=to_decline.pk)
@@ -246,3 +296,93 @@ def test_a_receipt_links_to_the_invoice_it_paid(
     expect(comment).to_be_visible()
     expect(comment).to_contain_text("You")
     check_page(page, "documents-23-invoice-commented")
+
+
+def make_sales_order(customer, *amounts, date: datetime.date, **fields) -> SalesOrder:
+    """A confirmed (open) sales order, one line per amount: what the customer sees first of an order."""
+    order = sales_order_create(customer=customer, date=date, lines=lines(*amounts), **fields)
+    return sales_order_confirm(order=order)
+
+
+def invoice_sales_order(order: SalesOrder, date: datetime.date):
+    """Invoice the order in full and send the invoice, so that the customer can open it."""
+    return invoice_send(invoice=sales_order_convert_to_invoice(order=order, date=date))
+
+
+def show_sales_orders_in_the_portal(page: Page, server: PorticoServer, staff, organization) -> None:
+    """As staff: tick "Show sales orders in the portal" in the organization's portal preferences and save."""
+    office_log_in(page, server, staff)
+    page.goto(server.url(reverse("office:organizations_organization_change", args=[organization.pk])))
+    preference = page.get_by_role("checkbox", name="Show sales orders in the portal")
+    expect(preference).not_to_be_checked()
+    preference.check()
+    screenshot(page, "documents-31-office-portal-preferences")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text(re.compile(r"was changed successfully"))).to_be_visible()
+
+
+def test_sales_orders_show_once_staff_turn_them_on_and_an_invoiced_order_leads_to_its_invoice(
+    page, new_browser_page, portico_server: PorticoServer, org, staff, customer_a, contact_a
+):
+    server = portico_server
+    signage = make_sales_order(customer_a, "1800", "600", date=days(-40), reference="Menu boards")
+    signage_invoice = invoice_sales_order(signage, days(-30))
+    posters = make_sales_order(customer_a, "950", date=days(-25), reference="Winter posters")
+    invoice_sales_order(posters, days(-20))
+    cancelled = sales_order_void(order=make_sales_order(customer_a, "500", date=days(-12)))
+    fit_out = make_sales_order(
+        customer_a, "3100", date=days(-5), reference="Phase two", expected_shipment_date=days(10)
+    )
+    draft = sales_order_create(customer=customer_a, date=days(-1), lines=lines("75"))
+    log_in(page, server, org, contact_a)
+
+    # The organization does not show sales orders yet: no sidebar item, and their addresses are not there.
+    expect(modules(page).get_by_role("link")).not_to_have_count(0)
+    expect(modules(page).get_by_role("link", name="Sales Orders")).to_have_count(0)
+    for address in (
+        portal_url("sales-orders", org),
+        portal_url("sales-order-detail", org, number=signage.number),
+    ):
+        response = page.goto(server.url(address))
+        assert response is not None and response.status == 404, address
+    screenshot(page, "documents-30-sales-order-not-shown")
+
+    show_sales_orders_in_the_portal(new_browser_page(), server, staff, org)
+    org.refresh_from_db()
+    assert org.portal_show_sales_orders
+
+    page.goto(server.url(portal_url("home", org)))
+    modules(page).get_by_role("link", name="Sales Orders").click()
+    expect(page).to_have_url(server.url(portal_url("sales-orders", org)))
+    expect(page.get_by_role("heading", name="Sales Orders", level=1)).to_be_visible()
+    # Newest first; the draft is still the business's own work.
+    expect_rows(page, [fit_out.number, cancelled.number, posters.number, signage.number])
+    assert draft.number not in row_numbers(page)
+    check_page(page, "documents-32-sales-orders")
+
+    apply_list_controls(page, Show="Fulfilled and invoiced", **{"Sort by": "Amount (highest first)"})
+    expect(page).to_have_url(re.compile(r"status=invoiced.*sort=amount|sort=amount.*status=invoiced"))
+    expect_rows(page, [signage.number, posters.number])
+    assert shown_amounts(page) == [Decimal("2400.00"), Decimal("950.00")]
+    check_page(page, "documents-33-sales-orders-invoiced-by-amount")
+
+    apply_list_controls(page, Show="All sales orders", **{"Sort by": "Date (oldest first)"})
+    expect(page).to_have_url(re.compile(r"sort=date-asc"))
+    expect_rows(page, [signage.number, posters.number, cancelled.number, fit_out.number])
+    assert shown_dates(page, "Date") == [days(-40), days(-25), days(-12), days(-5)]
+    assert column(page, "Status") == ["Fulfilled and invoiced", "Fulfilled and invoiced", "Void", "Open"]
+    check_page(page, "documents-34-sales-orders-by-date")
+
+    page.get_by_role("link", name=signage.number, exact=True).click()
+    expect(page.get_by_role("heading", name=signage.number, level=1)).to_be_visible()
+    expect(page.locator(".ps-head .ps-status")).to_have_text("Fulfilled and invoiced")
+    expect(page.get_by_text("Menu boards")).to_be_visible()
+    invoices = page.get_by_role("region", name="Invoices")
+    expect(invoices.get_by_role("row")).to_have_count(2)  # the header and the invoice
+    check_page(page, "documents-35-sales-order-invoiced")
+
+    invoices.get_by_role("link", name=signage_invoice.number, exact=True).click()
+    expect(page).to_have_url(server.url(portal_url("invoice-detail", org, number=signage_invoice.number)))
+    expect(page.get_by_role("heading", name=f"Invoice {signage_invoice.number}", level=1)).to_be_visible()
+    expect(page.locator(".inv-due")).to_contain_text("2,400.00")
+    check_page(page, "documents-36-sales-order-invoice")

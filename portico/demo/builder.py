@@ -444,6 +444,10 @@ def _organization() -> Organization:
         address="48 Harbor Street\nBrooklyn, NY 11201\nUnited States",
         tax_id="EIN 12-3456789",
         payment_terms_days=30,
+        payment_instructions=(
+            "Bank transfer to Northwind Studio LLC\nHarborside Bank, account 000123456789, routing 021000021\n"
+            "Checks payable to Northwind Studio LLC, 48 Harbor Street, Brooklyn, NY 11201"
+        ),
         portal_show_sales_orders=True,
         portal_show_projects=True,
         portal_banner="Thank you for working with Northwind Studio. Questions? Reply to any document.",

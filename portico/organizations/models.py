@@ -42,6 +42,15 @@ class Organization(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    payment_instructions = models.TextField(
+        _("how to pay offline"),
+        max_length=2000,
+        blank=True,
+        help_text=_(
+            "Shown to customers on the portal's Pay page: bank account details, where to send a check, or whom to "
+            "call."
+        ),
+    )
     payment_terms_days = models.PositiveSmallIntegerField(
         _("default payment terms (days)"),
         default=30,

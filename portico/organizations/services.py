@@ -84,6 +84,7 @@ ORGANIZATION_SETTINGS_FIELDS = (
     "locale",
     "default_tax",
     "payment_terms_days",
+    "payment_instructions",
     "portal_enabled",
     "portal_show_sales_orders",
     "portal_show_projects",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import threading
 
 import pytest
@@ -169,3 +170,20 @@ def test_simultaneous_first_views_record_one_marker_and_one_notification(org, cu
             Notification.objects.filter(object_id=quote.pk, kind=Notification.Kind.DOCUMENT_VIEWED).count()
             == 1
         )
+
+
+def test_the_first_view_email_writes_the_time_in_the_organizations_zone_and_locale(
+    portal_a, customer_a, org, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    org.notify_first_view = True
+    org.timezone = "Europe/Berlin"
+    org.locale = "de_DE"
+    org.save()
+    invoice = make_invoice(customer_a, "250.00")
+    moment = datetime.datetime(2026, 11, 26, 16, 5, tzinfo=datetime.UTC)  # 17:05 in Berlin
+    monkeypatch.setattr("portico.activity.viewing.timezone.now", lambda: moment)
+    with django_capture_on_commit_callbacks(execute=True):
+        document_viewed(portal=portal_a, document=invoice)
+    [mail] = mailoutbox
+    assert "Viewed on 26.11.2026, 17:05." in mail.body
+    assert "Viewed on 26.11.2026, 17:05." in mail.alternatives[0][0]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from portico.activity.models import ViewEvent
-from portico.activity.selectors import view_marker_for, viewed_exists
+from portico.activity.selectors import document_version, view_marker_for, viewed_exists
 from portico.activity.services import audit_record
 from portico.money import format_money
 from portico.office.forms import DocumentHeaderForm, LineForm, LineFormSet
@@ -166,14 +166,22 @@ def _contact_name(contact) -> str:
     return contact.full_name if contact is not None else _("a contact who was since removed")
 
 
-def viewed_sentence(marker: ViewEvent | None) -> str:
-    """What the document's page says about the portal's "Viewed" marker."""
+def viewed_sentence(marker: ViewEvent | None, version: int = 1) -> str:
+    """What the document's page says about the portal's "Viewed" marker of its current ``version`` (a revised
+    quote is a new offer: the page says whether the customer has seen this one)."""
     if marker is None:
+        if version > 1:
+            return _("Version %(version)d not viewed in the portal yet.") % {"version": version}
         return _("Not viewed in the portal yet.")
-    first = _("Viewed by %(contact)s on %(time)s") % {
+    names = {
         "contact": _contact_name(marker.first_contact),
         "time": _local_time(marker.first_viewed_at),
+        "version": version,
     }
+    if version > 1:
+        first = _("Version %(version)d viewed by %(contact)s on %(time)s") % names
+    else:
+        first = _("Viewed by %(contact)s on %(time)s") % names
     if marker.view_count <= 1:
         return f"{first}."
     last = ngettext(
@@ -344,7 +352,7 @@ class DocumentAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
         if self.portal_viewable:
             # The page's object carries the ``viewed`` annotation: a document never opened costs no query.
             marker = view_marker_for(document=obj) if getattr(obj, "viewed", True) else None
-            context["office_viewed"] = viewed_sentence(marker)
+            context["office_viewed"] = viewed_sentence(marker, document_version(obj))
         return context
 
     def tables(self, request, obj) -> list[Table]:

@@ -26,7 +26,16 @@ class OrganizationAdmin(OrgScopedAdmin):
         (None, {"fields": ("name", "email", "phone", "website", "address", "tax_id")}),
         (
             gettext_lazy("Defaults"),
-            {"fields": ("base_currency", "timezone", "locale", "default_tax", "payment_terms_days")},
+            {
+                "fields": (
+                    "base_currency",
+                    "timezone",
+                    "locale",
+                    "default_tax",
+                    "payment_terms_days",
+                    "payment_instructions",
+                )
+            },
         ),
         (
             gettext_lazy("Customer portal"),

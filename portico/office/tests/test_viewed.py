@@ -4,18 +4,19 @@ column and a filter of the quote and invoice lists."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from portico.activity.models import ViewEvent
+from portico.activity.models import Notification, ViewEvent
 from portico.sales.models import Invoice, Quote
 from portico.sales.services.salesorders import sales_order_confirm, sales_order_create
 from portico.testing import lines, make_credit_note, make_invoice, make_quote, make_retainer, today
 
-from .conftest import admin_url
+from .conftest import action_url, admin_url, formset_data, line
 
 UTC = datetime.UTC
 
@@ -184,3 +185,51 @@ def test_the_lists_query_count_does_not_grow_with_viewed_documents(
         open_in_portal(portal_client, org, quote, "quote-detail")
     quotes += [make_quote(customer_a, "10.00") for _ in range(10)]
     assert list_queries() == with_few
+
+
+def test_a_declined_quote_revised_and_sent_again_is_a_new_offer_to_view(
+    staff_client, portal_client, org, customer_a, access_a
+):
+    """The whole path through the office: the contact declines, staff revise, edit and send the quote again;
+    the contact sees the new version, its first view notifies the business again, and the office says which
+    version the marker is about."""
+    quote = make_quote(customer_a, "100.00", expiry_date=today() + datetime.timedelta(days=30))
+    portal_quote = reverse("portal:quote-detail", kwargs={"slug": org.portal_slug, "number": quote.number})
+    assert portal_client.get(portal_quote).status_code == 200
+    portal_client.post(
+        reverse("portal:quote-decline", kwargs={"slug": org.portal_slug, "number": quote.number}),
+        {"version": "1", "reason": "Too much"},
+    )
+
+    staff_client.post(action_url(quote, "revise"))
+    quote.refresh_from_db()
+    assert viewed_line(staff_client.get(admin_url(quote))) == "Version 2 not viewed in the portal yet."
+    existing = quote.lines.get()
+    data = {
+        "customer": customer_a.pk,
+        "date": quote.date.isoformat(),
+        "expiry_date": quote.expiry_date.isoformat(),
+    }
+    data.update(formset_data("lines", [line(rate="80.00", id=existing.pk, document=quote.pk)], initial=1))
+    assert staff_client.post(admin_url(quote), data).status_code == 302
+    staff_client.post(action_url(quote, "send"))
+    quote.refresh_from_db()
+    assert (quote.status, quote.version, quote.total) == (Quote.Status.SENT, 2, Decimal("80.00"))
+
+    page = portal_client.get(portal_quote)
+    html = page.content.decode()
+    assert "$80.00" in html and "$100.00" not in html
+    assert "Revised: version 2, sent " in html
+    assert page.context["can_decide"] is True
+    first_views = Notification.objects.filter(kind=Notification.Kind.DOCUMENT_VIEWED, object_id=quote.pk)
+    assert first_views.count() == 2  # version 1's first view, then version 2's
+    assert viewed_line(staff_client.get(admin_url(quote))).startswith(
+        f"Version 2 viewed by {access_a.contact.full_name} on "
+    )
+
+    portal_client.post(
+        reverse("portal:quote-accept", kwargs={"slug": org.portal_slug, "number": quote.number}),
+        {"version": "2"},
+    )
+    quote.refresh_from_db()
+    assert (quote.status, quote.version) == (Quote.Status.ACCEPTED, 2)

@@ -25,8 +25,8 @@ PORTAL_STATUSES = (S.SENT, S.ACCEPTED, S.DECLINED, S.EXPIRED, S.INVOICED)
 #: The sorts of the quote list; each ends with a unique field so that pages never overlap.
 QUOTE_SORTS = (
     Choice("date", _("Date (newest first)"), ("-date", "-id")),
-    Choice("number", _("Quote number"), ("-number", "-id")),
-    Choice("expiry", _("Expiry date"), (F("expiry_date").asc(nulls_last=True), "-id")),
+    Choice("number", _("Quote number (newest first)"), ("-number", "-id")),
+    Choice("expiry", _("Expiry date (soonest first)"), (F("expiry_date").asc(nulls_last=True), "-id")),
     Choice("amount", _("Amount (highest first)"), ("-total", "-id")),
 )
 

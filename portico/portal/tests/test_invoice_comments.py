@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.urls import reverse
 
 from portico.activity.models import Comment, Notification
@@ -54,3 +56,21 @@ def test_another_customers_contact_cannot_comment_on_an_invoice(org, portal_clie
         portal_client_b.post(url("invoice-comment", org, invoice.number), {"body": "hi"}).status_code == 404
     )
     assert not Comment.objects.exists()
+
+
+def test_comment_times_are_written_in_the_organizations_time_zone_and_locale(
+    org, staff, portal_client, customer_a
+):
+    org.timezone = "Pacific/Auckland"
+    org.locale = "de_DE"
+    org.save()
+    invoice = make_invoice(customer_a, "120")
+    comment = comment_add(target=invoice, body="Danke!", author_user=staff, display_in_portal=True)
+    # 04:55 UTC is 17:55 the same day in Auckland (summer time, UTC+13).
+    Comment.objects.filter(pk=comment.pk).update(
+        created_at=datetime.datetime(2026, 11, 26, 4, 55, tzinfo=datetime.UTC)
+    )
+
+    body = portal_client.get(url("invoice-detail", org, invoice.number)).content.decode()
+
+    assert '<time datetime="2026-11-26T17:55:00+13:00">26.11.2026, 17:55</time>' in body

@@ -409,3 +409,17 @@ def test_home_offers_pay_now_for_the_whole_amount_only_when_something_is_owed(or
     make_invoice(customer_a, "100")
     body = portal_client.get(url("home", org)).content.decode()
     assert f'href="{url("pay", org)}"' in body
+
+
+def test_the_pay_page_shows_how_to_pay_offline_when_the_business_says(org, portal_client, customer_a):
+    make_invoice(customer_a, "100")
+    body = portal_client.get(url("pay", org)).content.decode()
+    assert "How to pay" not in body
+    assert "ask them for their details" in body
+
+    org.payment_instructions = "Bank transfer to Acme Consulting\nIBAN DE00 1234 5678 9012 3456 78"
+    org.save()
+    body = portal_client.get(url("pay", org)).content.decode()
+    assert "How to pay" in body
+    assert "Bank transfer to Acme Consulting<br>IBAN DE00 1234 5678 9012 3456 78" in body
+    assert "Please pay as described below." in body

@@ -428,10 +428,13 @@ def test_a_page_opened_before_a_revision_changes_nothing_and_says_so(org, custom
     quote_send(quote=quote_revise(quote=quote))  # staff revised it and sent version 2
     before = db_state(quote)
     response = portal_client.post(
-        url("quote-accept", org, number=quote.number), {"version": quote_decline_version}, follow=True
+        url("quote-accept", org, number=quote.number), {"version": quote_decline_version}
     )
-    assert "This quote was changed since it was opened; review the new version." in response.content.decode()
     assert db_state(quote) == before
+    # The quote's page it leads to shows version 2 (its first view is news to the business) and says why.
+    page = portal_client.get(response["Location"]).content.decode()
+    assert "This quote was changed since it was opened; review the new version." in page
+    assert "Revised: version 2" in page
 
 
 def test_a_quote_being_revised_says_so_instead_of_404(org, customer_a, portal_client):

@@ -145,7 +145,6 @@ def quote_revise(*, quote: Quote, actor=None) -> Quote:
         quote.version += 1
         quote.decided_at = None
         quote.decline_reason = ""  # the new version is undecided; the audit trail keeps the old reason
-        quote.decline_reason = ""  # the reason stays in the audit trail; the new version has none yet
         quote.save()
         audit_record(
             organization=quote.organization,
