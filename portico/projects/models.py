@@ -110,7 +110,8 @@ class TimesheetApproval(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["customer", "status", "-period_end"], name="approval_customer_status")
+            models.Index(fields=["customer", "status", "-period_end"], name="approval_customer_status"),
+            models.Index(fields=["customer", "-period_end", "-id"], name="approval_customer_period"),
         ]
 
     def __str__(self) -> str:

@@ -240,3 +240,62 @@ def test_the_timesheet_page_runs_the_same_queries_for_5_and_500_approvals_and_en
     response = portal_client.get(url)
     assert len(response.context["entries"]) == MANY
     assert response.context["can_decide"] is True
+
+
+#: A document's page: its URL name, the number prefix of the document it shows, and its query string.
+DETAIL_PAGES = [
+    pytest.param("quote-detail", "QT", {}, id="quote"),
+    pytest.param("invoice-detail", "INV", {}, id="invoice"),
+    pytest.param("retainer-invoice-detail", "RET", {}, id="retainer-invoice"),
+    pytest.param("payment-detail", "PAY", {}, id="payment-receipt"),
+    pytest.param("sales-order-detail", "SO", {}, id="sales-order"),
+    pytest.param("pay", "INV", {"invoice": True}, id="pay-now-for-an-invoice"),
+    pytest.param("pay", "RET", {"retainer": True}, id="pay-now-for-a-retainer-invoice"),
+]
+
+
+@pytest.mark.parametrize(("name", "prefix", "params"), DETAIL_PAGES)
+def test_a_documents_page_runs_the_same_queries_for_5_and_500_documents(
+    org, customer_a, customer_b, portal_client, name, prefix, params
+):
+    add_documents(customer_b, 0, 50)
+    add_documents(customer_a, 0, FEW)
+    number = f"{prefix}-{customer_a.pk}-00000"
+    if params:  # Pay Now names its document in the query string
+        url = reverse("portal:pay", kwargs={"slug": org.portal_slug})
+        params = {key: number for key in params}
+    else:
+        url = reverse(f"portal:{name}", kwargs={"slug": org.portal_slug, "number": number})
+    portal_client.get(url, params)  # the first view writes the Viewed marker; warm up caches
+
+    with_few = _queries(portal_client, url, params)
+    add_documents(customer_a, FEW, MANY)
+    with_many = _queries(portal_client, url, params)
+
+    assert len(with_many) == len(with_few), "\n".join(with_many)
+
+
+def test_a_receipt_runs_the_same_queries_for_a_payment_of_5_and_of_500_invoices(
+    org, customer_a, portal_client
+):
+    add_documents(customer_a, 0, MANY)
+    payment = CustomerPayment.objects.get(number=f"PAY-{customer_a.pk}-00000")
+    invoices = list(Invoice.objects.filter(customer=customer_a).order_by("id"))
+
+    def pays(chosen) -> None:
+        PaymentAllocation.objects.bulk_create(
+            PaymentAllocation(
+                organization_id=org.pk, payment=payment, invoice=invoice, amount=Decimal("0.01"), date=today()
+            )
+            for invoice in chosen
+        )
+
+    url = reverse("portal:payment-detail", kwargs={"slug": org.portal_slug, "number": payment.number})
+    pays(invoices[1:FEW])
+    portal_client.get(url)
+    with_few = _queries(portal_client, url, {})
+    pays(invoices[FEW:])
+    with_many = _queries(portal_client, url, {})
+
+    assert len(with_many) == len(with_few), "\n".join(with_many)
+    assert len(portal_client.get(url).context["paid"]) == MANY
