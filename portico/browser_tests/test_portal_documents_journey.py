@@ -115,6 +115,15 @@ def row_numbers(page: Page) -> list[str]:
     )
 
 
+def position(locator) -> tuple[float, float]:
+    """Where an element is on the page (not in the viewport, which may scroll)."""
+    return tuple(
+        locator.evaluate(
+            "el => { const box = el.getBoundingClientRect(); return [box.left + scrollX, box.top + scrollY]; }"
+        )
+    )
+
+
 def test_home_to_an_overdue_invoice_and_its_pay_now_page(
     page, portico_server: PorticoServer, org, customer_a, contact_a
 ):
@@ -153,9 +162,9 @@ def test_home_to_an_overdue_invoice_and_its_pay_now_page(
 
     page.get_by_role("link", name=larger_overdue.number, exact=True).click()
     expect(page.get_by_role("heading", name=f"Invoice {larger_overdue.number}", level=1)).to_be_visible()
-    expect(page.locator(".inv-status-line")).to_have_text("Overdue")
-    expect(page.locator(".inv-due")).to_contain_text("Balance due")
-    expect(page.locator(".inv-due")).to_contain_text("750.00")
+    expect(page.locator(".doc-head .doc-status")).to_have_text("Overdue")
+    expect(page.locator(".doc-figure")).to_contain_text("Balance due")
+    expect(page.locator(".doc-figure")).to_contain_text("750.00")
     check_page(page, "documents-05-invoice")
 
     page.get_by_role("link", name="Pay Now").click()
@@ -205,25 +214,40 @@ def test_quotes_sort_filter_accept_decline_with_a_reason_and_comment(
     # Accept.
     page.get_by_role("link", name=to_accept.number, exact=True).click()
     expect(page.get_by_role("heading", name=to_accept.number, level=1)).to_be_visible()
-    expect(page.locator(".quote-head .quote-status")).to_have_text("Open")
+    expect(page.locator(".doc-head .doc-status")).to_have_text("Open")
     check_page(page, "documents-14-quote-open")
-    page.get_by_role("button", name="Accept", exact=True).click()
+    # The way back keeps the list's filter and sort.
+    expect(page.get_by_role("link", name="All quotes")).to_have_attribute(
+        "href", re.compile(r"status=open.*sort=expiry|sort=expiry.*status=open")
+    )
+    # Accept asks once more, in place: neither button moves.
+    decline = page.locator("summary").filter(has_text="Decline")
+    decline_before = position(decline)
+    page.locator("summary").filter(has_text="Accept").click()
+    confirm = page.get_by_role("button", name="Accept quote")
+    expect(confirm).to_be_visible()
+    assert position(decline) == decline_before
+    check_page(page, "documents-14-quote-accept-confirm")
+    confirm.click()
     expect(page.get_by_role("status")).to_contain_text(f"You accepted quote {to_accept.number}.")
-    expect(page.locator(".quote-head .quote-status")).to_have_text("Accepted")
+    expect(page.locator(".doc-head .doc-status")).to_have_text("Accepted")
     expect(page.get_by_text("This quote was accepted on")).to_be_visible()
-    expect(page.get_by_role("button", name="Accept", exact=True)).to_have_count(0)
+    expect(page.get_by_role("button", name="Accept quote")).to_have_count(0)
     check_page(page, "documents-15-quote-accepted")
 
     # Decline another, with a reason.
     page.get_by_role("link", name="All quotes").click()
     page.get_by_role("link", name=to_decline.number, exact=True).click()
     expect(page.get_by_role("heading", name=to_decline.number, level=1)).to_be_visible()
-    page.locator("summary").filter(has_text="Decline").click()
+    decline = page.locator("summary").filter(has_text="Decline")
+    decline_before = position(decline)
+    decline.click()
     page.get_by_label("Reason (optional)").fill(DECLINE_REASON)
+    assert position(decline) == decline_before  # opening Decline moves no button
     check_page(page, "documents-16-quote-decline-form")
     page.get_by_role("button", name="Decline quote").click()
     expect(page.get_by_role("status")).to_contain_text(f"You declined quote {to_decline.number}.")
-    expect(page.locator(".quote-head .quote-status")).to_have_text("Declined")
+    expect(page.locator(".doc-head .doc-status")).to_have_text("Declined")
     expect(page.get_by_text(DECLINE_REASON)).to_be_visible()
     check_page(page, "documents-17-quote-declined")
 
@@ -281,9 +305,10 @@ def test_a_receipt_links_to_the_invoice_it_paid(
     paid_for.get_by_role("link", name=invoice.number, exact=True).click()
     expect(page).to_have_url(server.url(portal_url("invoice-detail", org, number=invoice.number)))
     expect(page.get_by_role("heading", name=f"Invoice {invoice.number}", level=1)).to_be_visible()
-    expect(page.locator(".inv-status-line")).to_have_text("Paid")
-    payments_applied = page.get_by_role("region", name="Payments applied")
-    expect(payments_applied.get_by_role("link", name=payment.number, exact=True)).to_be_visible()
+    expect(page.locator(".doc-head .doc-status")).to_have_text("Paid")
+    expect(page.locator(".doc-figure")).to_contain_text("Total")  # nothing is due: the figure is the total
+    payments_made = page.get_by_role("region", name="Payments made")
+    expect(payments_made.get_by_role("link", name=payment.number, exact=True)).to_be_visible()
     check_page(page, "documents-22-invoice-paid")
 
     # A comment on the invoice.
@@ -375,7 +400,7 @@ def test_sales_orders_show_once_staff_turn_them_on_and_an_invoiced_order_leads_t
 
     page.get_by_role("link", name=signage.number, exact=True).click()
     expect(page.get_by_role("heading", name=signage.number, level=1)).to_be_visible()
-    expect(page.locator(".ps-head .ps-status")).to_have_text("Fulfilled and invoiced")
+    expect(page.locator(".doc-head .doc-status")).to_have_text("Fulfilled and invoiced")
     expect(page.get_by_text("Menu boards")).to_be_visible()
     invoices = page.get_by_role("region", name="Invoices")
     expect(invoices.get_by_role("row")).to_have_count(2)  # the header and the invoice
@@ -384,5 +409,5 @@ def test_sales_orders_show_once_staff_turn_them_on_and_an_invoiced_order_leads_t
     invoices.get_by_role("link", name=signage_invoice.number, exact=True).click()
     expect(page).to_have_url(server.url(portal_url("invoice-detail", org, number=signage_invoice.number)))
     expect(page.get_by_role("heading", name=f"Invoice {signage_invoice.number}", level=1)).to_be_visible()
-    expect(page.locator(".inv-due")).to_contain_text("2,400.00")
+    expect(page.locator(".doc-figure")).to_contain_text("2,400.00")
     check_page(page, "documents-36-sales-order-invoice")

@@ -112,13 +112,13 @@ def test_home_to_a_pending_timesheet_reject_needs_a_reason_then_approve(
 
     page.get_by_role("link", name=pending.number, exact=True).click()
     expect(page.get_by_role("heading", name=pending.number, level=1)).to_be_visible()
-    expect(page.locator(".quote-head .quote-status")).to_have_text("Pending approval")
+    expect(page.locator(".doc-head .doc-status")).to_have_text("Pending approval")
     entries = page.get_by_role("region", name="Time entries")
     expect(entries.get_by_role("row")).to_have_count(3)  # the header and two entries
     expect(entries).to_contain_text("Wireframes for the home page")
     expect(entries).to_contain_text("Workshops")
     expect(entries).to_contain_text("Dana Designer")
-    expect(entries.locator(".quote-totals")).to_contain_text("4.25")
+    expect(entries.locator(".doc-totals")).to_contain_text("4.25")
     check_page(page, "timesheets-03-pending")
 
     # Reject without a reason: refused at the field, nothing changes.
@@ -141,7 +141,7 @@ def test_home_to_a_pending_timesheet_reject_needs_a_reason_then_approve(
     page.get_by_role("button", name="Approve", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text(f"You approved timesheet {pending.number}.")
     expect(page).to_have_url(server.url(portal_url("timesheet-detail", org, number=pending.number)))
-    expect(page.locator(".quote-head .quote-status")).to_have_text("Approved")
+    expect(page.locator(".doc-head .doc-status")).to_have_text("Approved")
     expect(page.get_by_text("You approved this timesheet on")).to_be_visible()
     expect(page.get_by_role("button", name="Approve", exact=True)).to_have_count(0)
     check_page(page, "timesheets-06-approved")
@@ -155,5 +155,5 @@ def test_home_to_a_pending_timesheet_reject_needs_a_reason_then_approve(
     page.get_by_role("link", name="All timesheets").click()
     expect(page.get_by_label(label("Show"))).to_have_value("all")
     assert row_numbers(page) == [pending.number, earlier.number]
-    expect(page.locator("tbody .quote-status")).to_have_text(["Approved", "Approved"])
+    expect(page.locator("tbody .doc-status")).to_have_text(["Approved", "Approved"])
     check_page(page, "timesheets-07-list-all")

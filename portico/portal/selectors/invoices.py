@@ -10,17 +10,30 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import CharField, DateField, F, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portico.payments.models import PaymentAllocation
 from portico.sales.models import CreditApplication, Invoice, RetainerApplication, RetainerInvoice
+from portico.sales.models.base import DocumentLine
 
 from ..context import PortalContext
 from ..listing import PAGE_SIZE, Choice, Listing, choose
@@ -44,11 +57,14 @@ STATUSES = (
     Choice("paid", _("Paid")),
 )
 
-#: Sorts, each ending in columns that make the order total across both kinds (ids repeat between tables).
+#: Sorts, each ending in columns that make the order total across both kinds (ids repeat between tables). The due
+#: date sort puts what is still owed first (``settled`` is 0 for those), soonest due first, and the rest after it.
 SORTS = (
     Choice("date", _("Date (newest first)"), ("-date", "-kind", "-id")),
     Choice(
-        "due_date", _("Due date (soonest first)"), (F("due").asc(nulls_last=True), "-date", "-kind", "-id")
+        "due_date",
+        _("Due date (unpaid, soonest first)"),
+        ("settled", F("due").asc(nulls_last=True), "-date", "-kind", "-id"),
     ),
     Choice("amount", _("Amount (highest first)"), ("-total", "-date", "-kind", "-id")),
     Choice("balance", _("Balance due (highest first)"), ("-balance_due", "-date", "-kind", "-id")),
@@ -101,12 +117,17 @@ def _rows(model, *, portal: PortalContext, status: str, today: datetime.date) ->
         return None
     due = F("due_date") if model is Invoice else Value(None, output_field=DateField())
     kind = INVOICE if model is Invoice else RETAINER
+    settled = Case(
+        When(Q(status__in=model.OPEN_STATUSES, balance_due__gt=0), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
     return (
         model.objects.filter(organization=portal.organization, customer=portal.customer)
         .exclude(status=model.Status.DRAFT)
         .filter(condition)
         .order_by()
-        .values(*_COLUMNS, due=due, kind=Value(kind, output_field=CharField()))
+        .values(*_COLUMNS, due=due, kind=Value(kind, output_field=CharField()), settled=settled)
     )
 
 
@@ -215,14 +236,23 @@ def invoice_listing_for_contact(
     )
 
 
-def document_taxes(document) -> list[tuple[str, Decimal, Decimal]]:
-    """The document's taxes as (name, rate %, amount), added up from its lines' stored tax amounts."""
+@dataclass(frozen=True)
+class TaxRow:
+    """One tax of a document's totals: its name and rate, and what it adds up to over the lines."""
+
+    name: str
+    rate: Decimal
+    amount: Decimal
+
+
+def document_taxes(lines: Iterable[DocumentLine]) -> list[TaxRow]:
+    """A document's taxes, added up from its lines' stored tax amounts (the lines of any kind of document)."""
     taxes: dict[tuple[str, Decimal], Decimal] = {}
-    for line in document.lines.all():
+    for line in lines:
         if line.tax_name and line.tax_amount:
             key = (line.tax_name, line.tax_rate)
             taxes[key] = taxes.get(key, Decimal(0)) + line.tax_amount
-    return [(name, rate, amount) for (name, rate), amount in sorted(taxes.items())]
+    return [TaxRow(name, rate, amount) for (name, rate), amount in sorted(taxes.items())]
 
 
 def _issued(model, portal: PortalContext) -> QuerySet:
@@ -232,21 +262,27 @@ def _issued(model, portal: PortalContext) -> QuerySet:
 
 
 def invoice_for_contact(*, portal: PortalContext, number: str) -> Invoice:
-    """The customer's issued invoice with this number, with its lines, payments and credits; else 404."""
-    queryset = _issued(Invoice, portal).prefetch_related(
-        "lines",
-        Prefetch(
-            "payment_allocations",
-            queryset=PaymentAllocation.objects.select_related("payment").order_by("date", "id"),
-        ),
-        Prefetch(
-            "credit_applications",
-            queryset=CreditApplication.objects.select_related("credit_note").order_by("date", "id"),
-        ),
-        Prefetch(
-            "retainer_applications",
-            queryset=RetainerApplication.objects.select_related("retainer_invoice").order_by("date", "id"),
-        ),
+    """The customer's issued invoice with this number, with its lines, payments, credits and sales order; else 404."""
+    queryset = (
+        _issued(Invoice, portal)
+        .select_related("sales_order")
+        .prefetch_related(
+            "lines",
+            Prefetch(
+                "payment_allocations",
+                queryset=PaymentAllocation.objects.select_related("payment").order_by("date", "id"),
+            ),
+            Prefetch(
+                "credit_applications",
+                queryset=CreditApplication.objects.select_related("credit_note").order_by("date", "id"),
+            ),
+            Prefetch(
+                "retainer_applications",
+                queryset=RetainerApplication.objects.select_related("retainer_invoice").order_by(
+                    "date", "id"
+                ),
+            ),
+        )
     )
     invoice = queryset.filter(number=number).first()
     if invoice is None:
@@ -267,3 +303,20 @@ def retainer_invoice_for_contact(*, portal: PortalContext, number: str) -> Retai
     if retainer is None:
         raise Http404
     return retainer
+
+
+def retainer_applications_for_contact(
+    *, portal: PortalContext, retainer: RetainerInvoice
+) -> list[RetainerApplication]:
+    """How the retainer was used: its applications to the customer's issued invoices, oldest first, in one query."""
+    return list(
+        RetainerApplication.objects.filter(
+            organization=portal.organization,
+            retainer_invoice=retainer,
+            retainer_invoice__customer=portal.customer,
+            invoice__customer=portal.customer,
+        )
+        .exclude(invoice__status=Invoice.Status.DRAFT)
+        .select_related("invoice")
+        .order_by("date", "id")
+    )

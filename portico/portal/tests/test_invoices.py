@@ -17,7 +17,11 @@ from django.utils import timezone
 from portico.money import format_money
 from portico.payments.services import payment_record
 from portico.portal.context import PortalContext
-from portico.portal.selectors.invoices import invoice_for_contact, retainer_invoice_for_contact
+from portico.portal.selectors.invoices import (
+    invoice_for_contact,
+    retainer_applications_for_contact,
+    retainer_invoice_for_contact,
+)
 from portico.sales.services.documents import LineInput
 from portico.sales.services.invoices import (
     credit_note_apply,
@@ -187,6 +191,24 @@ def test_each_sort_orders_the_list(org, portal_client, sortable, sort, order):
     assert listed(portal_client, org, sort=sort) == [sortable[i].number for i in order]
 
 
+def test_the_due_date_sort_puts_what_is_owed_first_and_long_paid_invoices_after_it(
+    org, portal_client, customer_a
+):
+    paid_long_ago = make_invoice(customer_a, "100", date=days(-90), due_date=days(-60))
+    pay(paid_long_ago, "100")
+    overdue = make_invoice(customer_a, "200", date=days(-40), due_date=days(-10))
+    due_later = make_invoice(customer_a, "300", due_date=days(20))
+    partly_paid = make_invoice(customer_a, "400", due_date=days(5))
+    pay(partly_paid, "50")
+    retainer = make_retainer(customer_a, "60")  # owed, but it has no due date
+    voided = invoice_void(invoice=make_invoice(customer_a, "70", date=days(-80), due_date=days(-50)))
+
+    numbers = listed(portal_client, org, sort="due_date")
+
+    owed = [overdue.number, partly_paid.number, due_later.number, retainer.number]
+    assert numbers == [*owed, paid_long_ago.number, voided.number]
+
+
 def test_the_list_pages_by_25_and_the_pages_keep_the_choices(org, portal_client, customer_a):
     numbers = [make_invoice(customer_a, "10").number for _ in range(27)]
     make_retainer(customer_a, "10")
@@ -301,8 +323,8 @@ def test_the_invoice_page_shows_the_stored_figures_and_what_was_applied(org, por
     for text in (
         "Design work",
         ">2.5<",
-        "10 %",
-        "VAT 20 %",
+        "10%",  # as en_US writes a percentage; de_DE would write "10 %"
+        "VAT 20%",
         usd(invoice.subtotal),
         usd(invoice.tax_total),
         usd(invoice.total),
@@ -330,6 +352,67 @@ def test_pay_now_is_shown_only_while_a_balance_is_due(org, portal_client, custom
     assert "Pay Now" not in body
     body = portal_client.get(url("retainer-invoice-detail", org, number=retainer.number)).content.decode()
     assert f"{url('pay', org)}?retainer={retainer.number}" in body
+
+
+def test_the_retainer_invoice_page_shows_how_the_retainer_was_used(org, portal_client, customer_a):
+    retainer = make_retainer(customer_a, "500")
+    pay(retainer, "500")
+    first = make_invoice(customer_a, "120")
+    second = make_invoice(customer_a, "80")
+    retainer_apply(retainer=retainer, invoice=first, amount="120")
+    retainer_apply(retainer=retainer, invoice=second, amount="30")
+    retainer.refresh_from_db()
+
+    response = portal_client.get(url("retainer-invoice-detail", org, number=retainer.number))
+
+    body = response.content.decode()
+    assert [a.invoice.number for a in response.context["applications"]] == [first.number, second.number]
+    applied = body[body.index("Retainer applied to invoices") :]
+    for text in (
+        f'<a href="{url("invoice-detail", org, number=first.number)}">{first.number}</a>',
+        f'<a href="{url("invoice-detail", org, number=second.number)}">{second.number}</a>',
+        usd("120"),
+        usd("30"),
+    ):
+        assert text in applied, text
+    assert retainer.retainer_available == Decimal("350")
+    assert "Available retainer" in applied and usd("350") in applied
+
+
+def test_the_retainers_applications_are_read_for_the_contacts_customer_only(
+    org, access_a, access_b, customer_a
+):
+    retainer = make_retainer(customer_a, "100")
+    pay(retainer, "100")
+    invoice = make_invoice(customer_a, "40")
+    retainer_apply(retainer=retainer, invoice=invoice, amount="40")
+    portal_a = PortalContext(organization=org, access=access_a)
+    portal_b = PortalContext(organization=org, access=access_b)
+
+    assert [a.invoice for a in retainer_applications_for_contact(portal=portal_a, retainer=retainer)] == [
+        invoice
+    ]
+    assert retainer_applications_for_contact(portal=portal_b, retainer=retainer) == []
+
+
+def test_the_retainer_invoice_page_runs_as_many_queries_with_many_applications_as_with_one(
+    org, portal_client, customer_a
+):
+    retainer = make_retainer(customer_a, "1000")
+    pay(retainer, "1000")
+    retainer_apply(retainer=retainer, invoice=make_invoice(customer_a, "10"), amount="10")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = portal_client.get(url("retainer-invoice-detail", org, number=retainer.number))
+            assert response.status_code == 200
+        return len(captured)
+
+    queries()  # the first view records the "Viewed" marker; later views only update it
+    with_one = queries()
+    for _ in range(6):
+        retainer_apply(retainer=retainer, invoice=make_invoice(customer_a, "10"), amount="10")
+    assert queries() == with_one
 
 
 def test_the_retainer_invoice_page_shows_its_figures_and_payments(org, portal_client, customer_a):

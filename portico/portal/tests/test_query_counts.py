@@ -263,7 +263,7 @@ def test_a_documents_page_runs_the_same_queries_for_5_and_500_documents(
     number = f"{prefix}-{customer_a.pk}-00000"
     if params:  # Pay Now names its document in the query string
         url = reverse("portal:pay", kwargs={"slug": org.portal_slug})
-        params = {key: number for key in params}
+        params = dict.fromkeys(params, number)
     else:
         url = reverse(f"portal:{name}", kwargs={"slug": org.portal_slug, "number": number})
     portal_client.get(url, params)  # the first view writes the Viewed marker; warm up caches

@@ -272,7 +272,7 @@ def test_quote_page_shows_lines_totals_terms_and_notes(org, customer_a, portal_c
     assert response.status_code == 200
     body = response.content.decode()
     for text in (
-        f'<h1 id="quote-title">{quote.number}</h1>',
+        f'<span class="doc-kind">Quote</span> <span class="doc-number">{quote.number}</span></h1>',
         "Design work",
         "Travel",
         ">3<",

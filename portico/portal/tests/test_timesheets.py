@@ -153,9 +153,9 @@ def test_each_filter_shows_its_approvals(org, portal_client, approvals_by_status
 
 def test_each_row_shows_its_status(org, portal_client, approvals_by_status):
     body = portal_client.get(url("timesheets", org)).content.decode()
-    assert '<span class="quote-status quote-status-pending">Pending approval</span>' in body
-    assert '<span class="quote-status quote-status-approved">Approved</span>' in body
-    assert '<span class="quote-status quote-status-rejected">Rejected</span>' in body
+    assert '<span class="doc-status doc-status-pending">Pending approval</span>' in body
+    assert '<span class="doc-status doc-status-approved">Approved</span>' in body
+    assert '<span class="doc-status doc-status-rejected">Rejected</span>' in body
 
 
 @pytest.mark.parametrize(
@@ -296,7 +296,7 @@ def test_approval_page_shows_its_time_entries_and_total(org, design, designer, p
     assert response.status_code == 200
     body = response.content.decode()
     for text in (
-        f'<h1 id="timesheet-title">{approval.number}</h1>',
+        f'<span class="doc-kind">Timesheet</span> <span class="doc-number">{approval.number}</span></h1>',
         "Pending approval",
         "Website relaunch",
         format_date(start, format="medium", locale="en_US"),
@@ -457,7 +457,7 @@ def test_rejecting_without_a_reason_shows_the_error_at_the_field_and_changes_not
         in body
     )
     assert 'aria-invalid="true"' in body
-    assert '<details class="quote-decline" open>' in body
+    assert '<details class="doc-confirm" open>' in body
     assert db_state(approval) == before
     assert audit_actions(approval) == ["timesheet.created", "timesheet.sent"]
     assert not Notification.objects.filter(kind=Notification.Kind.TIMESHEET_DECIDED).exists()
@@ -471,7 +471,7 @@ def test_rejecting_without_a_reason_shows_the_error_at_the_field_and_changes_not
 def test_the_reject_form_offers_no_error_until_one_happens(org, design, portal_client):
     approval = make_approval(design, "1")
     body = portal_client.get(url("timesheet-detail", org, number=approval.number)).content.decode()
-    assert '<details class="quote-decline">' in body
+    assert '<details class="doc-confirm">' in body
     assert "aria-invalid" not in body
     assert "was not rejected" not in body
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from babel.numbers import format_decimal
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from portico.activity.services import comments_for
 from portico.activity.viewing import document_viewed
-from portico.sales.models import RetainerInvoice
+from portico.sales.models import Invoice, RetainerInvoice
 from portico.sales.selectors import customer_receivable
 
 from ..context import PortalContext, portal_page
@@ -21,37 +20,41 @@ from ..selectors.invoices import (
     invoice_for_contact,
     invoice_listing_for_contact,
     organization_today,
+    retainer_applications_for_contact,
     retainer_invoice_for_contact,
 )
+from ..selectors.salesorders import VISIBLE_STATUSES
 from .comments import comment_post
-
-
-def _number(value: Decimal, locale: str) -> str:
-    """A quantity or a percentage without the stored trailing zeros: 1.5000 → 1.5."""
-    return format_decimal(value, format="#,##0.####", locale=locale)
-
-
-def _lines(document, locale: str) -> list[dict]:
-    return [
-        {
-            "line": line,
-            "quantity": _number(line.quantity, locale),
-            "discount": _number(line.discount_percent, locale) if line.discount_percent else "",
-            "tax_rate": _number(line.tax_rate, locale),
-        }
-        for line in document.lines.all()
-    ]
-
-
-def _taxes(document, locale: str) -> list[dict]:
-    return [
-        {"name": name, "rate": _number(rate, locale), "amount": amount}
-        for name, rate, amount in document_taxes(document)
-    ]
 
 
 def _sum(rows) -> Decimal:
     return sum((row.amount for row in rows), Decimal(0))
+
+
+def _sales_order_url(portal: PortalContext, invoice: Invoice) -> str | None:
+    """The portal page of the sales order the invoice was made from, if the customer can open it there."""
+    order = invoice.sales_order
+    if order is None or not portal.shows("sales_orders") or order.status not in VISIBLE_STATUSES:
+        return None
+    return reverse(
+        "portal:sales-order-detail", kwargs={"slug": portal.organization.portal_slug, "number": order.number}
+    )
+
+
+def _document_page(document: Invoice | RetainerInvoice, status: str) -> dict:
+    """What the page of an invoice or a retainer invoice shows of both: the status, the lines, the taxes, and the
+    big figure of its header (the balance while something is due, otherwise the total)."""
+    lines = list(document.lines.all())
+    owing = document.status in document.OPEN_STATUSES and document.balance_due > 0
+    return {
+        "nav": "invoices",
+        "document": document,
+        "status": status,
+        "status_label": type(document).Status(status).label,
+        "owing": owing,
+        "lines": lines,
+        "taxes": document_taxes(lines),
+    }
 
 
 @portal_page
@@ -66,7 +69,6 @@ def invoice_list(request: HttpRequest, portal: PortalContext) -> HttpResponse:
 def invoice_detail(request: HttpRequest, portal: PortalContext, number: str) -> HttpResponse:
     invoice = invoice_for_contact(portal=portal, number=number)
     document_viewed(portal=portal, document=invoice)
-    locale = portal.organization.locale
     status = invoice.display_status(organization_today(portal.organization))
     payments = invoice.payment_allocations.all()
     credits = invoice.credit_applications.all()
@@ -76,13 +78,9 @@ def invoice_detail(request: HttpRequest, portal: PortalContext, number: str) -> 
         "portal/invoices/detail.html",
         {
             "portal": portal,
-            "nav": "invoices",
-            "document": invoice,
+            **_document_page(invoice, status),
             "is_retainer": False,
-            "status": status,
-            "status_label": invoice.Status(status).label,
-            "lines": _lines(invoice, locale),
-            "taxes": _taxes(invoice, locale),
+            "sales_order_url": _sales_order_url(portal, invoice),
             "payments": payments,
             "payments_total": _sum(payments),
             "credits": credits,
@@ -98,22 +96,17 @@ def invoice_detail(request: HttpRequest, portal: PortalContext, number: str) -> 
 def retainer_invoice_detail(request: HttpRequest, portal: PortalContext, number: str) -> HttpResponse:
     retainer = retainer_invoice_for_contact(portal=portal, number=number)
     document_viewed(portal=portal, document=retainer)
-    locale = portal.organization.locale
     payments = retainer.payment_allocations.all()
     return render(
         request,
         "portal/invoices/detail.html",
         {
             "portal": portal,
-            "nav": "invoices",
-            "document": retainer,
+            **_document_page(retainer, retainer.status),
             "is_retainer": True,
-            "status": retainer.status,
-            "status_label": retainer.get_status_display(),
-            "lines": _lines(retainer, locale),
-            "taxes": _taxes(retainer, locale),
             "payments": payments,
             "payments_total": _sum(payments),
+            "applications": retainer_applications_for_contact(portal=portal, retainer=retainer),
             **_comments(portal, retainer, "portal:retainer-invoice-comment"),
         },
     )

@@ -35,17 +35,19 @@ class DocumentLink:
     kind: str
     number: str
     url: str | None
+    is_retainer: bool = False
 
 
 def document_link(portal: PortalContext, document: Invoice | RetainerInvoice) -> DocumentLink:
     """Link to the document's portal page; plain text while that page does not exist (yet)."""
-    kind = _("Retainer invoice") if isinstance(document, RetainerInvoice) else _("Invoice")
+    is_retainer = isinstance(document, RetainerInvoice)
+    kind = _("Retainer invoice") if is_retainer else _("Invoice")
     name = next(name for model, name in _DETAIL_PAGES if isinstance(document, model))
     try:
         url = reverse(name, kwargs={"slug": portal.organization.portal_slug, "number": document.number})
     except NoReverseMatch:
         url = None
-    return DocumentLink(kind=kind, number=document.number, url=url)
+    return DocumentLink(kind=kind, number=document.number, url=url, is_retainer=is_retainer)
 
 
 @portal_page

@@ -7,7 +7,6 @@ since the page was opened) with a message on the quote's page and change nothing
 
 from __future__ import annotations
 
-from babel.numbers import format_decimal
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,6 +25,7 @@ from portico.sales.services.quotes import quote_accept, quote_decline
 
 from ..context import PortalContext, portal_page
 from ..listing import listing
+from ..selectors.invoices import document_taxes
 from ..selectors.quotes import (
     QUOTE_SORTS,
     quote_filters,
@@ -54,11 +54,6 @@ def _detail_url(portal: PortalContext, quote_number: str) -> str:
     )
 
 
-def _number(value, locale: str) -> str:
-    """A quantity or percentage without the trailing zeros of its four stored places."""
-    return format_decimal(value.normalize(), locale=locale, decimal_quantization=False)
-
-
 @portal_page
 def quote_list(request: HttpRequest, portal: PortalContext) -> HttpResponse:
     today = timezone.localdate()
@@ -81,12 +76,7 @@ def quote_detail(request: HttpRequest, portal: PortalContext, number: str) -> Ht
     quote = quote_for_contact(portal=portal, number=number)
     document_viewed(portal=portal, document=quote)
     today = timezone.localdate()
-    locale = portal.organization.locale or "en_US"
     lines = list(quote.lines.all())
-    for line in lines:
-        line.quantity_shown = _number(line.quantity, locale)
-        line.discount_shown = _number(line.discount_percent, locale) if line.discount_percent else ""
-        line.tax_rate_shown = _number(line.tax_rate, locale) if line.tax_name else ""
     slug = portal.organization.portal_slug
     return render(
         request,
@@ -96,11 +86,11 @@ def quote_detail(request: HttpRequest, portal: PortalContext, number: str) -> Ht
             "nav": "quotes",
             "quote": quote,
             "lines": lines,
+            "taxes": document_taxes(lines),
             "shown_status": quote_status_shown(quote, today),
             "can_decide": quote_is_open(quote, today),
             "comments": comments_for(target=quote, portal=True),
             "comment_url": reverse("portal:quote-comment", kwargs={"slug": slug, "number": quote.number}),
-            "back_url": reverse("portal:quotes", kwargs={"slug": slug}),
         },
     )
 

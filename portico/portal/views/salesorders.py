@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from portico.activity.viewing import document_viewed
 from portico.sales.models import Invoice
 
 from ..context import PortalContext, portal_page
 from ..listing import listing
+from ..selectors.invoices import document_taxes, organization_today
 from ..selectors.salesorders import (
     SALES_ORDER_FILTERS,
     SALES_ORDER_SORTS,
@@ -39,15 +39,19 @@ def sales_order_list(request: HttpRequest, portal: PortalContext) -> HttpRespons
 def sales_order_detail(request: HttpRequest, portal: PortalContext, number: str) -> HttpResponse:
     order = sales_order_for_contact(portal=portal, number=number)
     document_viewed(portal=portal, document=order)
-    today = timezone.localdate()
-    invoices = [
-        {
-            "invoice": invoice,
-            "link": document_link(portal, invoice),
-            "status": Invoice.Status(invoice.display_status(today)).label,
-        }
-        for invoice in sales_order_invoices_for_contact(portal=portal, order=order)
-    ]
+    today = organization_today(portal.organization)
+    invoices = []
+    for invoice in sales_order_invoices_for_contact(portal=portal, order=order):
+        status = invoice.display_status(today)
+        invoices.append(
+            {
+                "invoice": invoice,
+                "link": document_link(portal, invoice),
+                "status": status,
+                "status_label": Invoice.Status(status).label,
+            }
+        )
+    lines = sales_order_lines_for_contact(portal=portal, order=order)
     return render(
         request,
         "portal/salesorders/detail.html",
@@ -55,7 +59,8 @@ def sales_order_detail(request: HttpRequest, portal: PortalContext, number: str)
             "portal": portal,
             "nav": "sales-orders",
             "order": order,
-            "lines": sales_order_lines_for_contact(portal=portal, order=order),
+            "lines": lines,
+            "taxes": document_taxes(lines),
             "invoices": invoices,
         },
     )

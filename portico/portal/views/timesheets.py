@@ -105,7 +105,6 @@ def _detail_page(
             "comment_url": reverse(
                 "portal:timesheet-comment", kwargs={"slug": slug, "number": approval.number}
             ),
-            "back_url": reverse("portal:timesheets", kwargs={"slug": slug}),
         },
     )
 
