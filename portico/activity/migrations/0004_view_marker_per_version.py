@@ -3,6 +3,10 @@
 from django.db import migrations, models
 
 
+# Markers recorded before versions were kept count as version 1: a quote already revised shows its current version
+# as not viewed yet, and its next view notifies the business, which is the careful reading of an unknown history.
+
+
 class Migration(migrations.Migration):
 
     dependencies = [

@@ -661,3 +661,16 @@ def test_the_back_offices_approval_list_shows_and_filters_what_was_viewed(
     page = staff_client.get(reverse("office:projects_timesheetapproval_change", args=[unseen.pk]))
     assert page.context["office_viewed"] == "Not viewed in the portal yet."
     assert "Not viewed in the portal yet." in page.content.decode()
+
+
+def test_the_decision_email_writes_hours_and_dates_as_the_organizations_locale_does(
+    org, design, portal_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    org.locale = "de_DE"
+    org.save()
+    approval = make_approval(design, "2.5", "3", start=datetime.date(2026, 11, 2))
+    with django_capture_on_commit_callbacks(execute=True):
+        portal_client.post(url("timesheet-approve", org, number=approval.number))
+    [mail] = [m for m in mailoutbox if "approved" in m.subject]
+    assert "5,50" in mail.body and "5.50" not in mail.body
+    assert "02.11.2026 – 08.11.2026" in mail.body
