@@ -29,6 +29,8 @@ NOT_INHERITED = {
     "PORTICO_BASE_URL",
     "PORTICO_TRUSTED_PROXIES",
     "TASKS_BACKEND",
+    # Set for the browser tests' worker (portico/browser_tests/conftest.py); production never has it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 
 STRICT_POLICY = {
