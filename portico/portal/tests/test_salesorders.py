@@ -160,3 +160,25 @@ def test_another_customers_order_is_404(shown, portal_client, orders):
 def test_another_organizations_order_is_404(shown, portal_client, other_customer):
     number = order(other_customer, "10").number
     assert portal_client.get(url(shown, "sales-order-detail", number=number)).status_code == 404
+
+
+def test_an_orders_page_runs_as_many_queries_with_40_taxed_lines_as_with_1(
+    shown, portal_client, customer_a, org, tax
+):
+    def page_queries(sales_order) -> int:
+        page = url(org, "sales-order-detail", number=sales_order.number)
+        portal_client.get(page)  # the first view writes the Viewed marker
+        with CaptureQueriesContext(connection) as queries:
+            assert portal_client.get(page).status_code == 200
+        return len(queries)
+
+    small = order(customer_a, "10.00")
+    invoice_send(invoice=sales_order_convert_to_invoice(order=small))
+    large = sales_order_create(customer=customer_a, date=today(), lines=lines(*["10.00"] * 40, tax=tax))
+    large = sales_order_confirm(order=large)
+    invoice_send(invoice=sales_order_convert_to_invoice(order=large))
+
+    assert page_queries(large) == page_queries(small)
+    response = portal_client.get(url(org, "sales-order-detail", number=large.number))
+    assert len(response.context["lines"]) == 40
+    assert len(response.context["invoices"]) == 1
