@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test lint format demo migrate bench clean
+.PHONY: run test lint format migrate clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
