@@ -12,6 +12,7 @@ Every portal page is tested with it (fixtures in ``conftest.py``):
 
 from __future__ import annotations
 
+import datetime
 import email
 import email.policy
 import logging
@@ -36,7 +37,7 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import ConsoleMessage, Error, Page, Request, Response, expect
 
-from portico.testing import TEST_PASSWORD
+from portico.testing import TEST_PASSWORD, today
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_MISSING = "Chromium is not installed: run scripts/ensure-chromium"
@@ -440,3 +441,20 @@ def portal_log_in(page: Page, server: PorticoServer, organization, email_address
     page.get_by_label(label("Email address")).fill(email_address)
     page.get_by_label(label("Password")).fill(password)
     page.get_by_role("button", name="Log in").click()
+
+
+def days(offset: int) -> datetime.date:
+    """The day ``offset`` days from today."""
+    return today() + datetime.timedelta(days=offset)
+
+
+def portal_url(name: str, organization, **kwargs) -> str:
+    """The path of a page of the organization's portal."""
+    return reverse(f"portal:{name}", kwargs={"slug": organization.portal_slug, **kwargs})
+
+
+def check_page(page: Page, name: str) -> None:
+    """Accessible, no sideways scrolling (what matters on the phone), and a screenshot to look at."""
+    assert_accessible(page)
+    assert_fits_viewport(page)
+    screenshot(page, name)

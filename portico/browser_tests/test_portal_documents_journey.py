@@ -35,11 +35,12 @@ from portico.testing import (
 
 from .harness import (
     PorticoServer,
-    assert_accessible,
-    assert_fits_viewport,
+    check_page,
+    days,
     label,
     office_log_in,
     portal_log_in,
+    portal_url,
     screenshot,
 )
 
@@ -48,21 +49,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 DECLINE_REASON = "The budget for this work moved to next year."
 INVOICE_COMMENT = "Thanks, could you send the receipt to our accounts team too?"
 COMMENT = "Could the workshop start at nine instead of ten?"
-
-
-def days(offset: int) -> datetime.date:
-    return today() + datetime.timedelta(days=offset)
-
-
-def portal_url(name: str, organization, **kwargs) -> str:
-    return reverse(f"portal:{name}", kwargs={"slug": organization.portal_slug, **kwargs})
-
-
-def check_page(page: Page, name: str) -> None:
-    """Accessible, no sideways scrolling (what matters on the phone), and a screenshot to look at."""
-    assert_accessible(page)
-    assert_fits_viewport(page)
-    screenshot(page, name)
 
 
 def log_in(page: Page, server: PorticoServer, organization, contact) -> None:

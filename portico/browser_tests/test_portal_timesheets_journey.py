@@ -5,10 +5,7 @@ business is emailed the decision.
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
-from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from portico.projects.models import TimesheetApproval
@@ -20,37 +17,22 @@ from portico.projects.services import (
     timesheet_approval_decide,
     timesheet_approval_send,
 )
-from portico.testing import TEST_PASSWORD, MembershipFactory, make_portal_access, today
+from portico.testing import TEST_PASSWORD, MembershipFactory, make_portal_access
 
 from .harness import (
     Mailbox,
     PorticoServer,
-    assert_accessible,
-    assert_fits_viewport,
+    check_page,
+    days,
     email_text,
     label,
     portal_log_in,
-    screenshot,
+    portal_url,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 S = TimesheetApproval.Status
-
-
-def days(offset: int) -> datetime.date:
-    return today() + datetime.timedelta(days=offset)
-
-
-def portal_url(name: str, organization, **kwargs) -> str:
-    return reverse(f"portal:{name}", kwargs={"slug": organization.portal_slug, **kwargs})
-
-
-def check_page(page: Page, name: str) -> None:
-    """Accessible, no sideways scrolling (what matters on the phone), and a screenshot to look at."""
-    assert_accessible(page)
-    assert_fits_viewport(page)
-    screenshot(page, name)
 
 
 def row_numbers(page: Page) -> list[str]:
