@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from portico.testing import (
+    SETUP,
     ContactPersonFactory,
     CustomerFactory,
     MembershipFactory,
@@ -115,7 +116,7 @@ def disabled_access(customer_a):
 
     contact = ContactPersonFactory(customer=customer_a, email="dora@customer-a.test")
     access = make_portal_access(contact)[0]
-    return portal_access_disable(access=access)
+    return portal_access_disable(actor=SETUP, access=access)
 
 
 def _client_for(user):

@@ -9,12 +9,16 @@ import factory
 from django.utils import timezone
 
 from portico.accounts.models import User
+from portico.actors import Actor
 from portico.catalog.models import Item, Tax
 from portico.customers.models import ContactPerson, Customer
 from portico.organizations.models import Membership, NumberSeries, Organization
 from portico.sales.services.documents import LineInput
 
 TEST_PASSWORD = "correct horse battery staple"
+
+#: The actor of a test's arrangement: documents and payments made before what the test is about.
+SETUP = Actor.system("test setup")
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
@@ -116,30 +120,33 @@ def make_invoice(customer: Customer, *amounts, send: bool = True, tax: Tax | Non
     from portico.sales.services.invoices import invoice_create, invoice_send
 
     invoice = invoice_create(
-        customer=customer, date=fields.pop("date", today()), lines=lines(*amounts, tax=tax), **fields
+        customer=customer,
+        date=fields.pop("date", today()),
+        lines=lines(*amounts, tax=tax),
+        **{"actor": SETUP, **fields},
     )
-    return invoice_send(invoice=invoice) if send else invoice
+    return invoice_send(actor=SETUP, invoice=invoice) if send else invoice
 
 
 def make_retainer(customer: Customer, amount, *, send: bool = True):
     from portico.sales.services.invoices import retainer_invoice_create, retainer_invoice_send
 
-    retainer = retainer_invoice_create(customer=customer, date=today(), lines=lines(amount))
-    return retainer_invoice_send(retainer=retainer) if send else retainer
+    retainer = retainer_invoice_create(actor=SETUP, customer=customer, date=today(), lines=lines(amount))
+    return retainer_invoice_send(actor=SETUP, retainer=retainer) if send else retainer
 
 
 def make_credit_note(customer: Customer, amount, *, open_it: bool = True):
     from portico.sales.services.invoices import credit_note_create, credit_note_open
 
-    credit_note = credit_note_create(customer=customer, date=today(), lines=lines(amount))
-    return credit_note_open(credit_note=credit_note) if open_it else credit_note
+    credit_note = credit_note_create(actor=SETUP, customer=customer, date=today(), lines=lines(amount))
+    return credit_note_open(actor=SETUP, credit_note=credit_note) if open_it else credit_note
 
 
 def make_quote(customer: Customer, *amounts, send: bool = True, **fields):
     from portico.sales.services.quotes import quote_create, quote_send
 
-    quote = quote_create(customer=customer, date=today(), lines=lines(*amounts), **fields)
-    return quote_send(quote=quote) if send else quote
+    quote = quote_create(customer=customer, date=today(), lines=lines(*amounts), **{"actor": SETUP, **fields})
+    return quote_send(actor=SETUP, quote=quote) if send else quote
 
 
 def audit_actions(target=None) -> list[str]:
@@ -193,7 +200,7 @@ def make_portal_access(contact: ContactPerson, *, accept: bool = True, user: Use
     """
     from portico.customers.access import portal_access_invite, portal_invitation_accept
 
-    access, raw_token = portal_access_invite(contact=contact)
+    access, raw_token = portal_access_invite(actor=SETUP, contact=contact)
     if accept:
         access = portal_invitation_accept(raw_token=raw_token, password=TEST_PASSWORD, user=user)
     return access, raw_token

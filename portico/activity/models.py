@@ -143,9 +143,22 @@ class Notification(models.Model):
 
 
 class AuditEvent(models.Model):
-    """A record of a change: who did what to which record, and when."""
+    """A record of a change: who did what to which record, and when.
+
+    Every event names its actor: a staff member (``actor_user``), a customer's contact person (``actor_contact``,
+    with the account they signed in with as ``actor_user``), an API client or a system job (``actor_name``).
+    The name is kept as it was, so the trail still reads right after a person is removed.
+    """
+
+    class ActorKind(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        CONTACT = "contact", _("Contact")
+        API = "api", _("API client")
+        SYSTEM = "system", _("Portico")
 
     organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+")
+    actor_kind = models.CharField(max_length=10, choices=ActorKind.choices, default=ActorKind.SYSTEM)
+    actor_name = models.CharField(max_length=200, blank=True)
     actor_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -173,7 +186,8 @@ class AuditEvent(models.Model):
         return f"{self.action} {self.object_repr}"
 
     @property
-    def actor_name(self) -> str:
-        if self.actor_contact_id:
-            return str(self.actor_contact)
-        return str(self.actor_user) if self.actor_user_id else "Portico"
+    def actor_display(self) -> str:
+        """Who acted, as the trail shows it."""
+        if self.actor_kind == self.ActorKind.SYSTEM:
+            return f"Portico ({self.actor_name})" if self.actor_name else "Portico"
+        return self.actor_name or str(self.get_actor_kind_display())

@@ -9,7 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from .models import AuditEvent, Comment, Notification
+from portico.actors import Actor
+from portico.organizations.models import Membership
+
+from .models import AuditEvent, Comment
+from .notifications import comment_notify
 
 #: Models a comment can be attached to, as "app_label.model".
 COMMENTABLE = {
@@ -26,27 +30,30 @@ def audit_record(
     *,
     organization,
     action: str,
+    actor: Actor,
     target: models.Model | None = None,
-    actor_user=None,
-    actor_contact=None,
     customer=None,
     data: dict[str, Any] | None = None,
-    ip_address: str | None = None,
 ) -> AuditEvent:
     """Record who did what. Call it inside the transaction of the change it describes."""
+    if not isinstance(actor, Actor):
+        raise TypeError("audit_record needs the Actor who made the change.")
     if customer is None and target is not None:
         customer = getattr(target, "customer", None)
+    user = actor.user if getattr(actor.user, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         organization=organization,
         action=action,
         content_type=ContentType.objects.get_for_model(target) if target is not None else None,
         object_id=target.pk if target is not None else None,
         object_repr=str(target)[:200] if target is not None else "",
-        actor_user=actor_user if getattr(actor_user, "is_authenticated", False) else None,
-        actor_contact=actor_contact,
+        actor_kind=str(actor.kind),
+        actor_name=actor.label[:200],
+        actor_user=user,
+        actor_contact=actor.contact,
         customer=customer,
         data=data or {},
-        ip_address=ip_address,
+        ip_address=actor.ip_address,
     )
 
 
@@ -59,33 +66,32 @@ def _clean_body(body: str | None) -> str:
     return body
 
 
-def comment_add(
-    *, target: models.Model, body: str, author_user=None, author_contact=None, display_in_portal: bool = False
-) -> Comment:
-    """Add a comment to a document, by a staff user or a contact person of the document's customer."""
+def comment_add(*, actor: Actor, target: models.Model, body: str, display_in_portal: bool = False) -> Comment:
+    """Add a comment to a document, by its organization's staff or a contact person of its customer.
+
+    A contact's comment is always shown to their customer, and the business is told of it.
+    """
     label = f"{target._meta.app_label}.{target._meta.model_name}"
     if label not in COMMENTABLE:
         raise ValidationError(_("Comments cannot be added to this kind of record."))
     body = _clean_body(body)
-    if (author_user is None) == (author_contact is None):
-        raise ValidationError(_("A comment has exactly one author."))
-    if author_user is not None:
-        from portico.organizations.models import Membership
-
-        if not Membership.objects.filter(organization_id=target.organization_id, user=author_user).exists():
+    if actor.is_staff:
+        if not Membership.objects.filter(organization_id=target.organization_id, user=actor.user).exists():
             raise ValidationError(_("Only staff of the document's organization can comment on it."))
-    if author_contact is not None:
-        if author_contact.customer_id != target.customer_id:
+    elif actor.is_contact:
+        if actor.contact.customer_id != target.customer_id:
             raise ValidationError(_("This contact cannot comment on another customer's documents."))
         display_in_portal = True  # a contact's own comment is always visible to their customer
+    else:
+        raise ValidationError(_("Comments are written by staff or by the customer's contacts."))
     with transaction.atomic():
         comment = Comment.objects.create(
             organization=target.organization,
             customer=target.customer,
             content_type=ContentType.objects.get_for_model(target),
             object_id=target.pk,
-            author_user=author_user,
-            author_contact=author_contact,
+            author_user=actor.user if actor.is_staff else None,
+            author_contact=actor.contact,
             body=body,
             display_in_portal=display_in_portal,
         )
@@ -93,10 +99,11 @@ def comment_add(
             organization=target.organization,
             action="comment.added",
             target=target,
-            actor_user=author_user,
-            actor_contact=author_contact,
+            actor=actor,
             data={"comment": comment.pk},
         )
+        if actor.is_contact:
+            comment_notify(actor=actor, comment=comment)
     return comment
 
 
@@ -110,7 +117,7 @@ def _lock_staff_comment(comment: Comment) -> Comment:
 
 
 def comment_update(
-    *, comment: Comment, actor=None, body: str | None = None, display_in_portal: bool | None = None
+    *, comment: Comment, actor: Actor, body: str | None = None, display_in_portal: bool | None = None
 ) -> Comment:
     """Correct a staff comment's text, or show or hide it in the portal."""
     with transaction.atomic():
@@ -129,13 +136,13 @@ def comment_update(
             action="comment.updated",
             target=comment.target,
             customer=comment.customer,
-            actor_user=actor,
+            actor=actor,
             data={"comment": comment.pk, "fields": changed},
         )
     return comment
 
 
-def comment_delete(*, comment: Comment, actor=None) -> None:
+def comment_delete(*, comment: Comment, actor: Actor) -> None:
     """Delete a staff comment; a contact's comment stays, as part of what the customer said."""
     with transaction.atomic():
         comment = _lock_staff_comment(comment)
@@ -144,7 +151,7 @@ def comment_delete(*, comment: Comment, actor=None) -> None:
             action="comment.deleted",
             target=comment.target,
             customer=comment.customer,
-            actor_user=actor,
+            actor=actor,
             data={"comment": comment.pk, "body": comment.body[:200]},
         )
         comment.delete()
@@ -158,27 +165,3 @@ def comments_for(*, target: models.Model, portal: bool = False):
     if portal:
         qs = qs.filter(display_in_portal=True)
     return qs
-
-
-def notification_create(
-    *, organization, kind: str, message: str, target: models.Model | None = None, customer=None
-) -> Notification:
-    """Add an entry to the organization's notification feed."""
-    return Notification.objects.create(
-        organization=organization,
-        kind=kind,
-        message=message[:500],
-        customer=customer if customer is not None else getattr(target, "customer", None),
-        content_type=ContentType.objects.get_for_model(target) if target is not None else None,
-        object_id=target.pk if target is not None else None,
-    )
-
-
-def notification_mark_read(*, organization, notifications=None) -> int:
-    """Mark notifications of the organization's feed as read (all unread ones when none are named)."""
-    from django.utils import timezone
-
-    qs = Notification.objects.filter(organization=organization, read_at__isnull=True)
-    if notifications is not None:
-        qs = qs.filter(pk__in=[n.pk for n in notifications])
-    return qs.update(read_at=timezone.now())

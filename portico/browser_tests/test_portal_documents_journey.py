@@ -24,6 +24,7 @@ from portico.sales.services.salesorders import (
     sales_order_void,
 )
 from portico.testing import (
+    SETUP,
     TEST_PASSWORD,
     lines,
     make_invoice,
@@ -118,7 +119,9 @@ def test_home_to_an_overdue_invoice_and_its_pay_now_page(
     larger_overdue = make_invoice(customer_a, "750", date=days(-30), due_date=days(-5))
     not_due = make_invoice(customer_a, "1200", date=days(-2), due_date=days(28))
     paid = make_invoice(customer_a, "90", date=days(-20), due_date=days(-10))
-    payment_record(customer=customer_a, amount="90", date=days(-12), allocations=[(paid, Decimal("90"))])
+    payment_record(
+        actor=SETUP, customer=customer_a, amount="90", date=days(-12), allocations=[(paid, Decimal("90"))]
+    )
     make_retainer(customer_a, "500")
     log_in(page, server, org, contact_a)
 
@@ -264,13 +267,16 @@ def test_a_receipt_links_to_the_invoice_it_paid(
     invoice = make_invoice(customer_a, "640", date=days(-20), due_date=days(10))
     other = make_invoice(customer_a, "210", date=days(-15), due_date=days(15))
     payment = payment_record(
+        actor=SETUP,
         customer=customer_a,
         amount="640",
         date=days(-3),
         reference="TRF-88213",
         allocations=[(invoice, Decimal("640"))],
     )
-    payment_record(customer=customer_a, amount="100", date=days(-1), allocations=[(other, Decimal("100"))])
+    payment_record(
+        actor=SETUP, customer=customer_a, amount="100", date=days(-1), allocations=[(other, Decimal("100"))]
+    )
     log_in(page, server, org, contact_a)
 
     modules(page).get_by_role("link", name="Payments Made").click()
@@ -311,13 +317,17 @@ def test_a_receipt_links_to_the_invoice_it_paid(
 
 def make_sales_order(customer, *amounts, date: datetime.date, **fields) -> SalesOrder:
     """A confirmed (open) sales order, one line per amount: what the customer sees first of an order."""
-    order = sales_order_create(customer=customer, date=date, lines=lines(*amounts), **fields)
-    return sales_order_confirm(order=order)
+    order = sales_order_create(
+        customer=customer, date=date, lines=lines(*amounts), **{"actor": SETUP, **fields}
+    )
+    return sales_order_confirm(actor=SETUP, order=order)
 
 
 def invoice_sales_order(order: SalesOrder, date: datetime.date):
     """Invoice the order in full and send the invoice, so that the customer can open it."""
-    return invoice_send(invoice=sales_order_convert_to_invoice(order=order, date=date))
+    return invoice_send(
+        actor=SETUP, invoice=sales_order_convert_to_invoice(actor=SETUP, order=order, date=date)
+    )
 
 
 def show_sales_orders_in_the_portal(page: Page, server: PorticoServer, staff, organization) -> None:
@@ -340,11 +350,11 @@ def test_sales_orders_show_once_staff_turn_them_on_and_an_invoiced_order_leads_t
     signage_invoice = invoice_sales_order(signage, days(-30))
     posters = make_sales_order(customer_a, "950", date=days(-25), reference="Winter posters")
     invoice_sales_order(posters, days(-20))
-    cancelled = sales_order_void(order=make_sales_order(customer_a, "500", date=days(-12)))
+    cancelled = sales_order_void(actor=SETUP, order=make_sales_order(customer_a, "500", date=days(-12)))
     fit_out = make_sales_order(
         customer_a, "3100", date=days(-5), reference="Phase two", expected_shipment_date=days(10)
     )
-    draft = sales_order_create(customer=customer_a, date=days(-1), lines=lines("75"))
+    draft = sales_order_create(actor=SETUP, customer=customer_a, date=days(-1), lines=lines("75"))
     log_in(page, server, org, contact_a)
 
     # The organization does not show sales orders yet: no sidebar item, and their addresses are not there.

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from portico.actors import Actor
 from portico.projects.models import TimesheetApproval
 from portico.projects.services import (
     project_create,
@@ -17,7 +18,7 @@ from portico.projects.services import (
     timesheet_approval_decide,
     timesheet_approval_send,
 )
-from portico.testing import TEST_PASSWORD, MembershipFactory, make_portal_access
+from portico.testing import SETUP, TEST_PASSWORD, MembershipFactory, make_portal_access
 
 from .harness import (
     Mailbox,
@@ -42,11 +43,11 @@ def row_numbers(page: Page) -> list[str]:
 def approval_of(entries: list[tuple], *, start: int, end: int, user) -> TimesheetApproval:
     """Time logged (task, day offset, hours, notes), gathered for the days ``start`` to ``end`` and sent."""
     for task, offset, hours, notes in entries:
-        time_entry_log(task=task, date=days(offset), hours=hours, user=user, notes=notes)
+        time_entry_log(actor=SETUP, task=task, date=days(offset), hours=hours, user=user, notes=notes)
     approval = timesheet_approval_create(
-        project=entries[0][0].project, period_start=days(start), period_end=days(end)
+        actor=SETUP, project=entries[0][0].project, period_start=days(start), period_end=days(end)
     )
-    return timesheet_approval_send(approval=approval)
+    return timesheet_approval_send(actor=SETUP, approval=approval)
 
 
 def test_home_to_a_pending_timesheet_reject_needs_a_reason_then_approve(
@@ -58,11 +59,15 @@ def test_home_to_a_pending_timesheet_reject_needs_a_reason_then_approve(
     designer = MembershipFactory(
         organization=org, user__email="dana@acme.test", user__full_name="Dana Designer"
     ).user
-    project = project_create(customer=customer_a, name="Website relaunch", rate="90.00")
-    design = task_create(project=project, name="Design", rate="100.00")
-    workshops = task_create(project=project, name="Workshops", rate="120.00")
+    project = project_create(actor=SETUP, customer=customer_a, name="Website relaunch", rate="90.00")
+    design = task_create(actor=SETUP, project=project, name="Design", rate="100.00")
+    workshops = task_create(actor=SETUP, project=project, name="Workshops", rate="120.00")
     earlier = approval_of([(design, -20, "6", "Moodboards")], start=-21, end=-15, user=designer)
-    timesheet_approval_decide(approval=earlier, approve=True, contact=contact_a)
+    timesheet_approval_decide(
+        actor=Actor.for_contact(contact_a),
+        approval=earlier,
+        approve=True,
+    )
     pending = approval_of(
         [
             (design, -6, "2.5", "Wireframes for the home page"),

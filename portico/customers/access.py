@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portico.activity.models import AuditEvent, Notification
-from portico.activity.services import audit_record, notification_create
+from portico.activity.notifications import notification_create
+from portico.activity.services import audit_record
+from portico.actors import Actor
 from portico.emails.services import absolute_url, email_enqueue
 
 from .models import ContactPerson, PortalAccess, PortalInvitation
@@ -141,7 +143,7 @@ def _invite_locked(
         organization=access.organization,
         action=action,
         target=access,
-        actor_user=actor,
+        actor=actor,
         customer=access.customer,
         data={"contact": contact.pk, "voided_invitations": voided},
     )
@@ -149,7 +151,7 @@ def _invite_locked(
     return access, raw_token
 
 
-def portal_access_invite(*, contact: ContactPerson, actor=None) -> tuple[PortalAccess, str]:
+def portal_access_invite(*, contact: ContactPerson, actor: Actor) -> tuple[PortalAccess, str]:
     """Invite a contact person to their customer's portal.
 
     Returns the access and the raw token for the email link; only its hash is stored. Older links stop working.
@@ -166,7 +168,7 @@ def portal_access_invite(*, contact: ContactPerson, actor=None) -> tuple[PortalA
         return _invite_locked(access, contact, actor, "portal_access.invited")
 
 
-def portal_access_reinvite(*, access: PortalAccess, actor=None) -> tuple[PortalAccess, str]:
+def portal_access_reinvite(*, access: PortalAccess, actor: Actor) -> tuple[PortalAccess, str]:
     """Send a fresh invitation; the previous link stops working. A disabled access is invited again."""
     with transaction.atomic():
         access = PortalAccess.objects.select_for_update().get(pk=access.pk)
@@ -175,7 +177,7 @@ def portal_access_reinvite(*, access: PortalAccess, actor=None) -> tuple[PortalA
         return _invite_locked(access, contact, actor, "portal_access.reinvited")
 
 
-def portal_access_disable(*, access: PortalAccess, actor=None, reason: str = "") -> PortalAccess:
+def portal_access_disable(*, access: PortalAccess, actor: Actor, reason: str = "") -> PortalAccess:
     """Take the contact's portal access away at once and void their open invitation links.
 
     The portal checks the access status on every request, so open sessions stop working too. ``reason`` is
@@ -193,7 +195,7 @@ def portal_access_disable(*, access: PortalAccess, actor=None, reason: str = "")
             organization=access.organization,
             action="portal_access.disabled",
             target=access,
-            actor_user=actor,
+            actor=actor,
             customer=access.customer,
             data={
                 "contact": access.contact_id,
@@ -308,8 +310,7 @@ def portal_invitation_accept(*, raw_token: str, password: str | None = None, use
             organization=access.organization,
             action="portal_access.accepted",
             target=access,
-            actor_user=account,
-            actor_contact=contact,
+            actor=Actor.for_contact(contact, user=account),
             customer=contact.customer,
             data={"contact": contact.pk, "invitation": invitation.pk},
         )
@@ -399,7 +400,7 @@ def portal_invitation_request(*, raw_token: str, organization) -> bool:
             organization=organization,
             action="portal_access.invitation_requested",
             target=access,
-            actor_contact=contact,
+            actor=Actor.for_contact(contact),
             customer=customer,
             data={"contact": contact.pk},
         )

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portico.activity.services import audit_record
+from portico.actors import Actor
 from portico.money import check_currency
 
 from .access import portal_access_disable
@@ -17,7 +18,7 @@ _OPEN_ACCESS = (PortalAccess.Status.INVITED, PortalAccess.Status.ACTIVE)
 
 
 def customer_create(
-    *, organization, display_name: str, currency: str | None = None, actor=None, **fields
+    *, organization, display_name: str, currency: str | None = None, actor: Actor, **fields
 ) -> Customer:
     """Create a customer in the organization; its currency defaults to the organization's."""
     customer = Customer(
@@ -33,13 +34,13 @@ def customer_create(
             organization=organization,
             action="customer.created",
             target=customer,
-            actor_user=actor,
+            actor=actor,
             customer=customer,
         )
     return customer
 
 
-def contact_person_save(*, contact: ContactPerson, actor=None) -> ContactPerson:
+def contact_person_save(*, contact: ContactPerson, actor: Actor) -> ContactPerson:
     """Create or update a contact person. An email is required: it is how they reach the portal.
 
     Making a contact primary takes the flag from the customer's previous primary contact. Changing the email of
@@ -81,7 +82,7 @@ def contact_person_save(*, contact: ContactPerson, actor=None) -> ContactPerson:
             organization=contact.organization,
             action="contact.created" if created else "contact.updated",
             target=contact,
-            actor_user=actor,
+            actor=actor,
             customer=contact.customer,
             data={"old_email": old_email, "email": contact.email} if email_changed else None,
         )
@@ -99,7 +100,7 @@ def _contact_portal_access_end(contact: ContactPerson, *, actor, reason: str) ->
 
 
 def contact_person_create(
-    *, customer: Customer, first_name: str, email: str, actor=None, **fields
+    *, customer: Customer, first_name: str, email: str, actor: Actor, **fields
 ) -> ContactPerson:
     contact = ContactPerson(
         organization=customer.organization, customer=customer, first_name=first_name, email=email, **fields
@@ -125,7 +126,7 @@ CUSTOMER_EDITABLE_FIELDS = (
 )
 
 
-def customer_update(*, customer: Customer, actor=None, **fields) -> Customer:
+def customer_update(*, customer: Customer, actor: Actor, **fields) -> Customer:
     """Change a customer's details. The currency is fixed once documents or payments were made in it."""
     from portico.payments.models import CustomerPayment
     from portico.sales.models import CreditNote, Invoice, Quote, RetainerInvoice, SalesOrder
@@ -163,13 +164,13 @@ def customer_update(*, customer: Customer, actor=None, **fields) -> Customer:
             organization=customer.organization,
             action="customer.updated",
             target=customer,
-            actor_user=actor,
+            actor=actor,
             customer=customer,
         )
     return customer
 
 
-def contact_person_delete(*, contact: ContactPerson, actor=None) -> None:
+def contact_person_delete(*, contact: ContactPerson, actor: Actor) -> None:
     """Remove a contact person; if it was the primary contact, the next contact becomes primary.
 
     Their portal access goes with them (the delete cascades); it is first recorded as disabled, so the audit
@@ -185,7 +186,7 @@ def contact_person_delete(*, contact: ContactPerson, actor=None) -> None:
             organization=contact.organization,
             action="contact.deleted",
             target=contact,
-            actor_user=actor,
+            actor=actor,
             customer=customer,
             data={"email": contact.email},
         )

@@ -21,12 +21,15 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
 from portico.accounts.models import User
 from portico.activity.models import Comment, Notification
-from portico.activity.services import comment_add, notification_create
+from portico.activity.notifications import notification_create
+from portico.activity.services import comment_add
+from portico.actors import Actor
 from portico.catalog.models import Item, Tax
 from portico.customers.access import portal_access_invite, portal_invitation_accept
 from portico.customers.models import ContactPerson, Customer
@@ -214,6 +217,8 @@ class _Story:
     def __init__(self, *, organization: Organization, staff: User, seed: int, today: datetime.date):
         self.organization = organization
         self.staff = staff
+        self.actor = Actor.staff(staff)
+        self._news_stamped: set[int] = set()
         self.rng = random.Random(seed)
         self.today = today
         self.zone = ZoneInfo(organization.timezone)
@@ -297,64 +302,79 @@ class _Story:
             date=day,
             lines=lines,
             expiry_date=expiry if expiry >= self.today else None,
-            actor=self.staff,
+            actor=self.actor,
             **f,
         )
         if expiry < self.today:
             self.stamp(quote, expiry_date=expiry)
         if send:
-            quote = quote_send(quote=quote, actor=self.staff)
+            quote = quote_send(quote=quote, actor=self.actor)
             self.stamp(quote, sent_at=self.moment(day))
         return quote
 
+    def by(self, contact: ContactPerson | None) -> Actor:
+        """The contact acting in the portal, or the staff member acting in the office."""
+        return Actor.for_contact(contact) if contact is not None else self.actor
+
+    def stamp_news(self, target, day: datetime.date, hour: int = 16) -> None:
+        """Backdate the feed entries a contact's action just added about ``target``, read since."""
+        news = Notification.objects.filter(
+            organization=self.organization,
+            content_type=ContentType.objects.get_for_model(target),
+            object_id=target.pk,
+        ).exclude(pk__in=self._news_stamped)
+        for notification in news:
+            self._news_stamped.add(notification.pk)
+            self.stamp(notification, created_at=self.moment(day, hour), read_at=self.moment(day, hour + 1))
+
     def accept(self, quote: Quote, day: datetime.date, *, contact: ContactPerson | None = None) -> Quote:
-        quote = quote_accept(quote=quote, actor=None if contact else self.staff, actor_contact=contact)
+        quote = quote_accept(quote=quote, actor=self.by(contact))
         self.stamp(quote, decided_at=self.moment(day, 15))
+        self.stamp_news(quote, day)
         return quote
 
     def decline(self, quote: Quote, day: datetime.date, reason: str, *, contact=None) -> Quote:
-        quote = quote_decline(
-            quote=quote, reason=reason, actor=None if contact else self.staff, actor_contact=contact
-        )
+        quote = quote_decline(quote=quote, reason=reason, actor=self.by(contact))
         self.stamp(quote, decided_at=self.moment(day, 15))
+        self.stamp_news(quote, day)
         return quote
 
     def expire(self, quote: Quote) -> Quote:
-        return quote_mark_expired(quote=quote, actor=self.staff)
+        return quote_mark_expired(quote=quote, actor=self.actor)
 
     def invoice(
         self, customer: Customer, day: datetime.date, lines: Sequence[LineInput], *, send=True, **f
     ) -> Invoice:
-        invoice = invoice_create(customer=customer, date=day, lines=lines, actor=self.staff, **f)
+        invoice = invoice_create(customer=customer, date=day, lines=lines, actor=self.actor, **f)
         return self.issue(invoice, day) if send else invoice
 
     def issue(self, invoice: Invoice, day: datetime.date) -> Invoice:
-        invoice = invoice_send(invoice=invoice, actor=self.staff)
+        invoice = invoice_send(invoice=invoice, actor=self.actor)
         self.stamp(invoice, sent_at=self.moment(day, 11))
         return invoice
 
     def retainer(
         self, customer: Customer, day: datetime.date, lines: Sequence[LineInput], **f
     ) -> RetainerInvoice:
-        retainer = retainer_invoice_create(customer=customer, date=day, lines=lines, actor=self.staff, **f)
-        retainer = retainer_invoice_send(retainer=retainer, actor=self.staff)
+        retainer = retainer_invoice_create(customer=customer, date=day, lines=lines, actor=self.actor, **f)
+        retainer = retainer_invoice_send(retainer=retainer, actor=self.actor)
         self.stamp(retainer, sent_at=self.moment(day, 11))
         return retainer
 
     def credit_note(
         self, customer: Customer, day: datetime.date, lines: Sequence[LineInput], **f
     ) -> CreditNote:
-        credit_note = credit_note_create(customer=customer, date=day, lines=lines, actor=self.staff, **f)
-        return credit_note_open(credit_note=credit_note, actor=self.staff)
+        credit_note = credit_note_create(customer=customer, date=day, lines=lines, actor=self.actor, **f)
+        return credit_note_open(credit_note=credit_note, actor=self.actor)
 
     def sales_order(
         self, customer: Customer, day: datetime.date, lines: Sequence[LineInput], **f
     ) -> SalesOrder:
-        order = sales_order_create(customer=customer, date=day, lines=lines, actor=self.staff, **f)
+        order = sales_order_create(customer=customer, date=day, lines=lines, actor=self.actor, **f)
         return self.confirm(order, day)
 
     def confirm(self, order: SalesOrder, day: datetime.date) -> SalesOrder:
-        order = sales_order_confirm(order=order, actor=self.staff)
+        order = sales_order_confirm(order=order, actor=self.actor)
         self.stamp(order, sent_at=self.moment(day, 11))
         return order
 
@@ -387,7 +407,6 @@ class _Story:
                 "is_online": True,
                 "gateway": "sandbox",
                 "gateway_reference": f"sandbox_{self.rng.getrandbits(64):016x}",
-                "actor_contact": online_by,
             }
         return payment_record(
             customer=customer,
@@ -396,7 +415,7 @@ class _Story:
             mode=mode,
             reference=reference,
             allocations=parts,
-            actor=None if online_by else self.staff,
+            actor=self.by(online_by),
             **online,
         )
 
@@ -404,14 +423,9 @@ class _Story:
     def comment(
         self, target, day: datetime.date, body: str, *, contact=None, in_portal=False, hour=14
     ) -> Comment:
-        comment = comment_add(
-            target=target,
-            body=body,
-            author_user=None if contact else self.staff,
-            author_contact=contact,
-            display_in_portal=in_portal,
-        )
+        comment = comment_add(target=target, body=body, actor=self.by(contact), display_in_portal=in_portal)
         self.stamp(comment, created_at=self.moment(day, hour))
+        self.stamp_news(target, day, hour)
         return comment
 
     def notify(self, day: datetime.date, kind: str, message: str, target) -> Notification:
@@ -486,7 +500,7 @@ def _customers(story: _Story) -> None:
             shipping_address=spec.billing_address,
             allow_ach=spec.allow_ach,
             tax_id=spec.tax_id,
-            actor=story.staff,
+            actor=story.actor,
         )
         story.customers[spec.key] = customer
         for position, person in enumerate(spec.contacts):
@@ -497,7 +511,7 @@ def _customers(story: _Story) -> None:
                 email=person.email,
                 phone=person.phone,
                 is_primary=position == 0,
-                actor=story.staff,
+                actor=story.actor,
             )
         story.stamp(customer, created_at=joined)
 
@@ -508,9 +522,15 @@ INVITED_EMAIL = "leo@blueharbor.test"
 
 def _portal_accesses(story: _Story, contact, contact_user) -> None:
     """Maya has signed up to the portal; her colleague Leo has been invited and not yet accepted."""
-    _access, token = portal_access_invite(contact=contact, actor=story.staff)
+    _access, token = portal_access_invite(contact=contact, actor=story.actor)
     portal_invitation_accept(raw_token=token, user=contact_user)
-    portal_access_invite(contact=story.contacts[INVITED_EMAIL], actor=story.staff)
+    portal_access_invite(contact=story.contacts[INVITED_EMAIL], actor=story.actor)
+
+
+#: The organization's preferences that email the business about what contacts do.
+NOTIFY_PREFERENCES = tuple(
+    field.name for field in Organization._meta.get_fields() if field.name.startswith("notify_")
+)
 
 
 def build_demo(*, seed: int = DEFAULT_SEED, today: datetime.date | None = None) -> Demo:
@@ -523,10 +543,14 @@ def build_demo(*, seed: int = DEFAULT_SEED, today: datetime.date | None = None) 
         story = _Story(organization=organization, staff=staff, seed=seed, today=today)
         _catalog(story)
         _customers(story)
+        # The history is old news: the business's feed gets its entries, its mailbox no emails about them.
+        preferences = {name: getattr(organization, name) for name in NOTIFY_PREFERENCES}
+        Organization.objects.filter(pk=organization.pk).update(**dict.fromkeys(NOTIFY_PREFERENCES, False))
         for write in STORIES:
             write(story)
         story.play()
         story.finish()
+        Organization.objects.filter(pk=organization.pk).update(**preferences)
         contact = story.contacts[CONTACT_EMAIL]
         contact_user = _user(
             email=CONTACT_EMAIL, password=CONTACT_PASSWORD, full_name=contact.full_name, is_staff=False

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from portico.activity.models import Notification
+from portico.actors import Actor
 from portico.money import format_money, round_money
 from portico.payments.models import PaymentMode
 from portico.payments.services import refund_create
@@ -59,13 +60,12 @@ def blue_harbor(s: _Story) -> None:
 
     @s.on(326)
     def identity_accepted(day):
-        quote = s.accept(d["bh_identity"], day, contact=maya)
-        s.notify(day, N.QUOTE_ACCEPTED, f"Maya Chen accepted quote {quote.number}.", quote)
+        s.accept(d["bh_identity"], day, contact=maya)
 
     @s.on(320)
     def identity_invoiced(day):
         d["bh_identity_invoice"] = s.issue(
-            quote_convert_to_invoice(quote=d["bh_identity"], date=day, actor=s.staff), day
+            quote_convert_to_invoice(quote=d["bh_identity"], date=day, actor=s.actor), day
         )
 
     @s.on(292)
@@ -88,7 +88,9 @@ def blue_harbor(s: _Story) -> None:
         invoice = s.invoice(
             c, day, [s.line("design", 28), s.line("photo", 1)], reference="Spring menu design"
         )
-        retainer_apply(retainer=d["bh_retainer"], invoice=invoice, amount=Decimal("2500.00"), date=day)
+        retainer_apply(
+            retainer=d["bh_retainer"], invoice=invoice, amount=Decimal("2500.00"), date=day, actor=s.actor
+        )
         d["bh_menu_design"] = invoice
 
     @s.on(130)
@@ -113,7 +115,7 @@ def blue_harbor(s: _Story) -> None:
     @s.on(100)
     def menu_boards_ordered(day):
         s.expire(d["bh_packaging"])
-        order = quote_convert_to_sales_order(quote=d["bh_boards"], date=day, actor=s.staff)
+        order = quote_convert_to_sales_order(quote=d["bh_boards"], date=day, actor=s.actor)
         d["bh_boards_order"] = s.confirm(order, day)
 
     @s.on(80)
@@ -124,17 +126,16 @@ def blue_harbor(s: _Story) -> None:
 
     @s.on(74)
     def loyalty_declined(day):
-        quote = s.decline(
+        s.decline(
             d["bh_loyalty"],
             day,
             "We're putting the loyalty app on hold until next year; the rest of the plan stays.",
             contact=maya,
         )
-        s.notify(day, N.QUOTE_DECLINED, f"Maya Chen declined quote {quote.number}.", quote)
 
     @s.on(72)
     def menu_boards_invoiced(day):
-        invoice = sales_order_convert_to_invoice(order=d["bh_boards_order"], date=day, actor=s.staff)
+        invoice = sales_order_convert_to_invoice(order=d["bh_boards_order"], date=day, actor=s.actor)
         d["bh_boards_invoice"] = s.issue(invoice, day)
 
     @s.on(60)
@@ -157,7 +158,11 @@ def blue_harbor(s: _Story) -> None:
     @s.on(44)
     def damaged_boards_credited(day):
         credit_note_apply(
-            credit_note=d["bh_credit"], invoice=d["bh_photo"], amount=Decimal("100.00"), date=day
+            credit_note=d["bh_credit"],
+            invoice=d["bh_photo"],
+            amount=Decimal("100.00"),
+            date=day,
+            actor=s.actor,
         )
 
     @s.on(38)
@@ -190,12 +195,11 @@ def blue_harbor(s: _Story) -> None:
 
     @s.on(31)
     def phase_two_accepted(day):
-        quote = s.accept(d["bh_phase2"], day, contact=maya)
-        s.notify(day, N.QUOTE_ACCEPTED, f"Maya Chen accepted quote {quote.number}.", quote)
+        s.accept(d["bh_phase2"], day, contact=maya)
 
     @s.on(30)
     def phase_two_ordered(day):
-        s.confirm(quote_convert_to_sales_order(quote=d["bh_phase2"], date=day, actor=s.staff), day)
+        s.confirm(quote_convert_to_sales_order(quote=d["bh_phase2"], date=day, actor=s.actor), day)
 
     @s.on(25)
     def photography_overdue(day):
@@ -238,7 +242,6 @@ def blue_harbor(s: _Story) -> None:
     def catering_conversation(day):
         quote = d["bh_catering"]
         s.comment(quote, day, "Could we add a version for the new kiosk as well?", contact=maya, hour=9)
-        s.notify(day, N.COMMENT_ADDED, f"Maya Chen commented on quote {quote.number}.", quote)
         s.comment(
             quote,
             day,
@@ -273,7 +276,7 @@ def blue_harbor_project(s: _Story) -> None:
             description="New menus, boards and social templates for all four stores.",
             billing_method="task_hours",
             budget_hours=Decimal("160"),
-            actor=s.staff,
+            actor=s.actor,
         )
         for name, rate, billable in (
             ("Art direction", "150.00", True),
@@ -282,7 +285,7 @@ def blue_harbor_project(s: _Story) -> None:
             ("Project management", "0", False),
         ):
             tasks[name] = task_create(
-                project=s.docs["bh_project"], name=name, rate=rate, is_billable=billable
+                project=s.docs["bh_project"], name=name, rate=rate, is_billable=billable, actor=s.actor
             )
 
     notes = {
@@ -301,6 +304,7 @@ def blue_harbor_project(s: _Story) -> None:
             for _entry in range(s.rng.choice([1, 1, 2, 2, 3])):
                 name = s.rng.choice(list(tasks))
                 time_entry_log(
+                    actor=s.actor,
                     task=tasks[name],
                     date=day,
                     hours=Decimal(s.rng.choice(hours)),
@@ -311,23 +315,25 @@ def blue_harbor_project(s: _Story) -> None:
     @s.on(34)
     def first_timesheet(day):
         approval = timesheet_approval_create(
-            project=s.docs["bh_project"], period_start=s.day(63), period_end=s.day(35), actor=s.staff
+            project=s.docs["bh_project"], period_start=s.day(63), period_end=s.day(35), actor=s.actor
         )
-        approval = timesheet_approval_send(approval=approval, actor=s.staff)
+        approval = timesheet_approval_send(approval=approval, actor=s.actor)
         s.stamp(approval, sent_at=s.moment(day, 11))
         s.docs["bh_timesheet_1"] = approval
 
     @s.on(33)
     def first_timesheet_approved(day):
-        approval = timesheet_approval_decide(approval=s.docs["bh_timesheet_1"], approve=True, contact=maya)
+        approval = timesheet_approval_decide(
+            approval=s.docs["bh_timesheet_1"], approve=True, actor=Actor.for_contact(maya)
+        )
+        s.stamp_news(approval, day)
         s.stamp(approval, decided_at=s.moment(day, 15))
-        s.notify(day, N.TIMESHEET_DECIDED, f"Maya Chen approved timesheet {approval.number}.", approval)
 
     @s.on(32)
     def approved_time_invoiced(day):
         approval = s.docs["bh_timesheet_1"]
         invoice = project_invoice_time(
-            project=s.docs["bh_project"], date=day, up_to=approval.period_end, actor=s.staff
+            project=s.docs["bh_project"], date=day, up_to=approval.period_end, actor=s.actor
         )
         s.docs["bh_time_invoice"] = s.issue(invoice, day)
 
@@ -347,9 +353,9 @@ def blue_harbor_project(s: _Story) -> None:
     @s.on(7)
     def second_timesheet(day):
         approval = timesheet_approval_create(
-            project=s.docs["bh_project"], period_start=s.day(34), period_end=s.day(8), actor=s.staff
+            project=s.docs["bh_project"], period_start=s.day(34), period_end=s.day(8), actor=s.actor
         )
-        approval = timesheet_approval_send(approval=approval, actor=s.staff)
+        approval = timesheet_approval_send(approval=approval, actor=s.actor)
         s.stamp(approval, sent_at=s.moment(day, 11))
         s.comment(approval, day, "Hours for the last four weeks, mostly illustration rounds.", in_portal=True)
 
@@ -379,7 +385,7 @@ def lumen(s: _Story) -> None:
     def duplicate(day):
         invoice = s.invoice(c, day, [s.line("care", 1)], reference="Care plan (duplicate)")
         s.comment(invoice, day, "Sent twice by mistake; voided.", in_portal=False)
-        invoice_void(invoice=invoice, actor=s.staff)
+        invoice_void(invoice=invoice, actor=s.actor)
 
     @s.on(12)
     def forms_quote(day):
@@ -404,7 +410,7 @@ def atlas(s: _Story) -> None:
     @s.on(235)
     def livery_invoiced(day):
         d["atlas_livery_invoice"] = s.issue(
-            quote_convert_to_invoice(quote=d["atlas_livery"], date=day, actor=s.staff), day
+            quote_convert_to_invoice(quote=d["atlas_livery"], date=day, actor=s.actor), day
         )
 
     @s.on(200)
@@ -471,14 +477,16 @@ def greenfield(s: _Story) -> None:
     @s.on(180)
     def autumn(day):
         invoice = s.invoice(c, day, [s.line("design", 16)], reference="Autumn programme")
-        credit_note_apply(credit_note=d["gf_credit"], invoice=invoice, amount=Decimal("300.00"), date=day)
+        credit_note_apply(
+            credit_note=d["gf_credit"], invoice=invoice, amount=Decimal("300.00"), date=day, actor=s.actor
+        )
         d["gf_autumn"] = invoice
 
     @s.on(174)
     def credit_refunded(day):
         credit = d["gf_credit"]
         credit.refresh_from_db()
-        refund_create(source=credit, amount=credit.balance, date=day, mode=PaymentMode.CHECK, actor=s.staff)
+        refund_create(source=credit, amount=credit.balance, date=day, mode=PaymentMode.CHECK, actor=s.actor)
 
     @s.on(160)
     def autumn_paid(day):
@@ -490,13 +498,12 @@ def greenfield(s: _Story) -> None:
 
     @s.on(46)
     def card_declined(day):
-        quote = s.decline(
+        s.decline(
             d["gf_cards"],
             day,
             "The board chose to postpone the redesign to the next budget year.",
             contact=samuel,
         )
-        s.notify(day, N.QUOTE_DECLINED, f"Samuel Ortiz declined quote {quote.number}.", quote)
 
     @s.on(15)
     def winter_order(day):
@@ -536,7 +543,7 @@ def kestrel(s: _Story) -> None:
     @s.on(184)
     def catalogue_invoiced(day):
         d["kb_catalogue_invoice"] = s.issue(
-            quote_convert_to_invoice(quote=d["kb_catalogue"], date=day, actor=s.staff), day
+            quote_convert_to_invoice(quote=d["kb_catalogue"], date=day, actor=s.actor), day
         )
 
     @s.on(170)
@@ -572,7 +579,7 @@ def orchard(s: _Story) -> None:
 
     @s.on(95)
     def brochure_invoiced(day):
-        invoice = sales_order_convert_to_invoice(order=d["op_order"], date=day, actor=s.staff)
+        invoice = sales_order_convert_to_invoice(order=d["op_order"], date=day, actor=s.actor)
         d["op_invoice"] = s.issue(invoice, day)
 
     @s.on(80)

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portico.activity.services import audit_record
+from portico.actors import Actor
 from portico.catalog.models import Item, Tax
 from portico.customers.models import ContactPerson, Customer
 from portico.money import ZERO, DocumentTotals, LineAmounts, document_totals, line_amounts, round_money
@@ -469,6 +470,7 @@ def build_volume(
         audit_record(
             organization=organization,
             action="demo.volume_added",
+            actor=Actor.system("demo data"),
             data={"seed": seed, **summary.__dict__},
         )
     return summary

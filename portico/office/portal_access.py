@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from portico.customers.access import portal_access_disable, portal_access_invite, portal_access_reinvite
 from portico.customers.models import ContactPerson, Customer, PortalAccess
-from portico.office.admin.base import admin_change_url
+from portico.office.admin.base import admin_change_url, office_actor
 from portico.office.forms import PortalAccessChanges, PortalAccessForm
 from portico.organizations.models import Organization
 
@@ -181,7 +181,7 @@ def portal_access_view(request: HttpRequest, object_id: str, *, model_admin) -> 
             if changes.disable and confirmed != {str(a.contact_id) for a in changes.disable}:
                 return _confirm(request, model_admin, customer, changes)
             try:
-                portal_access_apply(changes=changes, actor=request.user)
+                portal_access_apply(changes=changes, actor=office_actor(request))
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
                 form = PortalAccessForm(
@@ -218,7 +218,7 @@ def portal_access_reinvite_view(
         PortalAccess.objects.select_related("contact"), customer=customer, contact_id=contact_id
     )
     try:
-        portal_access_reinvite(access=access, actor=request.user)
+        portal_access_reinvite(access=access, actor=office_actor(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -15,6 +15,7 @@ from portico.money import format_money
 from portico.office.admin.base import (
     add_service_errors,
     admin_change_url,
+    office_actor,
     organization_today,
     request_organization,
 )
@@ -77,7 +78,7 @@ def record_payment(request: HttpRequest, customer_id: int, *, model_admin) -> Ht
                 bank_charges=data["bank_charges"] or 0,
                 notes=data["notes"],
                 allocations=data["allocations"],
-                actor=request.user,
+                actor=office_actor(request),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
+from portico.actors import Actor
 from portico.money import check_currency
 
 from .models import Membership, NumberSeries, Organization, PortalSlugRedirect, slug_validator
@@ -221,7 +222,7 @@ def _has_transactions(organization: Organization) -> bool:
     )
 
 
-def organization_update(*, organization: Organization, actor=None, **fields) -> Organization:
+def organization_update(*, organization: Organization, actor: Actor, **fields) -> Organization:
     """Change an organization's settings: contact details, currency, time zone, locale, defaults, portal.
 
     A new portal address keeps the old one leading to the organization (a ``PortalSlugRedirect``); a new logo is
@@ -320,7 +321,7 @@ def _organization_save(organization: Organization, actor, fields: dict) -> Organ
             organization=organization,
             action="organization.updated",
             target=organization,
-            actor_user=actor,
+            actor=actor,
             data=data,
         )
     return organization

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portico.activity.services import audit_record
+from portico.actors import Actor
 from portico.money import ZERO, format_money, parse_amount, round_money
 from portico.organizations.models import NumberSeries
 from portico.organizations.services import number_next
@@ -100,8 +101,7 @@ def payment_record(
     bank_charges: Decimal | str = ZERO,
     notes: str = "",
     allocations: Sequence[tuple[Payable, Decimal | str]] = (),
-    actor=None,
-    actor_contact=None,
+    actor: Actor,
     is_online: bool = False,
     gateway: str = "",
     gateway_reference: str = "",
@@ -141,8 +141,7 @@ def payment_record(
             organization=customer.organization,
             action="payment.recorded",
             target=payment,
-            actor_user=actor,
-            actor_contact=actor_contact,
+            actor=actor,
             data={"amount": str(amount), "allocations": [[d.number, str(a)] for d, a in allocations]},
         )
     return payment
@@ -153,7 +152,7 @@ def payment_allocate(
     payment: CustomerPayment,
     allocations: Sequence[tuple[Payable, Decimal | str]],
     date: datetime.date | None = None,
-    actor=None,
+    actor: Actor,
 ) -> CustomerPayment:
     """Apply a payment's unused amount (available credit) to further invoices."""
     with transaction.atomic():
@@ -166,13 +165,13 @@ def payment_allocate(
             organization=payment.organization,
             action="payment.allocated",
             target=payment,
-            actor_user=actor,
+            actor=actor,
             data={"allocations": [[d.number, str(a)] for d, a in allocations]},
         )
     return payment
 
 
-def payment_delete(*, payment: CustomerPayment, actor=None) -> None:
+def payment_delete(*, payment: CustomerPayment, actor: Actor) -> None:
     """Delete a payment recorded by mistake: its allocations go, and the invoices owe again what it paid."""
     with transaction.atomic():
         lock_customer(payment.customer_id)
@@ -199,7 +198,7 @@ def payment_delete(*, payment: CustomerPayment, actor=None) -> None:
             organization=payment.organization,
             action="payment.deleted",
             target=payment,
-            actor_user=actor,
+            actor=actor,
             data={"number": payment.number, "amount": str(round_money(payment.amount, payment.currency))},
         )
         payment.delete()
@@ -212,7 +211,7 @@ def refund_create(
     date: datetime.date,
     mode: str = PaymentMode.BANK_TRANSFER,
     reference: str = "",
-    actor=None,
+    actor: Actor,
 ) -> Refund:
     """Pay back credit to the customer: from a credit note, an unused payment, or an unused retainer."""
     if mode not in PaymentMode.values:
@@ -263,14 +262,14 @@ def refund_create(
             organization=source.organization,
             action="refund.created",
             target=refund,
-            actor_user=actor,
+            actor=actor,
             customer=source.customer,
             data={"source": source.number, "amount": str(amount)},
         )
     return refund
 
 
-def refund_delete(*, refund: Refund, actor=None) -> None:
+def refund_delete(*, refund: Refund, actor: Actor) -> None:
     """Delete a refund recorded by mistake: its amount is available again on the credit note, payment or retainer."""
     with transaction.atomic():
         lock_customer(refund.customer_id)
@@ -281,7 +280,7 @@ def refund_delete(*, refund: Refund, actor=None) -> None:
             organization=refund.organization,
             action="refund.deleted",
             target=refund,
-            actor_user=actor,
+            actor=actor,
             customer=refund.customer,
             data={
                 "number": refund.number,
@@ -302,7 +301,7 @@ def refund_delete(*, refund: Refund, actor=None) -> None:
 PAYMENT_EDITABLE_FIELDS = ("date", "mode", "reference", "notes", "bank_charges")
 
 
-def payment_update(*, payment: CustomerPayment, actor=None, **fields) -> CustomerPayment:
+def payment_update(*, payment: CustomerPayment, actor: Actor, **fields) -> CustomerPayment:
     """Correct an offline payment's date, mode, reference, notes or bank charges."""
     unknown = set(fields) - set(PAYMENT_EDITABLE_FIELDS)
     if unknown:
@@ -334,13 +333,13 @@ def payment_update(*, payment: CustomerPayment, actor=None, **fields) -> Custome
             organization=payment.organization,
             action="payment.updated",
             target=payment,
-            actor_user=actor,
+            actor=actor,
             data={"fields": sorted(fields)},
         )
     return payment
 
 
-def payment_unallocate(*, allocation: PaymentAllocation, actor=None) -> None:
+def payment_unallocate(*, allocation: PaymentAllocation, actor: Actor) -> None:
     """Take back the part of a payment allocated to one invoice or retainer: it becomes available credit again.
 
     A retainer allocation is refused when what was paid on the retainer has already been applied to invoices
@@ -370,7 +369,7 @@ def payment_unallocate(*, allocation: PaymentAllocation, actor=None) -> None:
             organization=payment.organization,
             action="payment.unallocated",
             target=payment,
-            actor_user=actor,
+            actor=actor,
             data={
                 "document": document.number,
                 "amount": str(round_money(allocation.amount, payment.currency)),

@@ -19,6 +19,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from portico.actors import Actor
 from portico.customers.models import ContactPerson, Customer, PortalAccess
 from portico.organizations.models import Organization, PortalSlugRedirect
 
@@ -46,6 +47,18 @@ class PortalContext:
     @property
     def contact(self) -> ContactPerson:
         return self.access.contact
+
+    @property
+    def actor(self) -> Actor:
+        """The contact, as the services' actor.
+
+        Its customer and organization are the ones this context holds, so a service acting for the contact reads
+        them without another query.
+        """
+        contact, customer = self.contact, self.customer
+        contact.customer = customer
+        customer.organization = self.organization
+        return Actor.for_contact(contact, user=self.access.user)
 
     def shows(self, module: str) -> bool:
         """Whether the organization shows an optional module (sales orders, projects) in its portal."""
@@ -97,6 +110,7 @@ def portal_context_for(request: HttpRequest, organization: Organization) -> Port
     chosen = request.session.get(SESSION_ACCESS_KEY, {}).get(str(organization.pk))
     access = next((a for a in accesses if a.pk == chosen), accesses[0])
     access.organization = organization
+    access.user = user
     return PortalContext(organization=organization, access=access)
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portico.accounts.forms import ThrottledAuthenticationForm, ThrottledPasswordChangeForm
 from portico.activity.services import audit_record
+from portico.actors import Actor
 from portico.customers.models import PortalAccess
 
 
@@ -51,8 +52,8 @@ class PortalLoginForm(ThrottledAuthenticationForm):
         audit_record(
             organization=self.organization,
             action="portal.login_failed",
+            actor=Actor.system("portal sign-in", ip_address=self.client_address),
             data={"email": email, "reason": reason},
-            ip_address=self.client_address,
         )
 
 

@@ -11,7 +11,9 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portico.activity.notifications import timesheet_decision_notify
 from portico.activity.services import audit_record
+from portico.actors import Actor
 from portico.money import ZERO, parse_amount, to_decimal
 from portico.organizations.models import Membership, NumberSeries
 from portico.organizations.services import number_next
@@ -21,7 +23,7 @@ from .models import Project, Task, TimeEntry, TimesheetApproval
 AS = TimesheetApproval.Status
 
 
-def project_create(*, customer, name: str, rate: Decimal | str = ZERO, actor=None, **fields) -> Project:
+def project_create(*, customer, name: str, rate: Decimal | str = ZERO, actor: Actor, **fields) -> Project:
     """Create an active project for a customer."""
     project = Project(
         organization=customer.organization,
@@ -35,14 +37,18 @@ def project_create(*, customer, name: str, rate: Decimal | str = ZERO, actor=Non
     with transaction.atomic():
         project.number = number_next(organization=customer.organization, kind=NumberSeries.Kind.PROJECT)
         project.save()
-        audit_record(
-            organization=project.organization, action="project.created", target=project, actor_user=actor
-        )
+        audit_record(organization=project.organization, action="project.created", target=project, actor=actor)
     return project
 
 
 def task_create(
-    *, project: Project, name: str, rate: Decimal | str = ZERO, is_billable: bool = True, actor=None, **fields
+    *,
+    project: Project,
+    name: str,
+    rate: Decimal | str = ZERO,
+    is_billable: bool = True,
+    actor: Actor,
+    **fields,
 ) -> Task:
     """Add a task to a project, with its hourly rate and whether its time is billable."""
     task = Task(
@@ -60,7 +66,7 @@ def task_create(
             organization=task.organization,
             action="task.created",
             target=task,
-            actor_user=actor,
+            actor=actor,
             customer=project.customer,
             data={"project": project.number},
         )
@@ -90,7 +96,7 @@ def _entry_audit(entry: TimeEntry, action: str, actor, **data) -> None:
         organization=entry.organization,
         action=action,
         target=entry,
-        actor_user=actor,
+        actor=actor,
         customer=entry.project.customer,
         data={"project": entry.project.number, "task": entry.task.name, "hours": str(entry.hours), **data},
     )
@@ -104,7 +110,7 @@ def time_entry_log(
     user=None,
     notes: str = "",
     is_billable: bool | None = None,
-    actor=None,
+    actor: Actor,
 ) -> TimeEntry:
     """Log time on a task, by a member of its organization; billable unless the task is not."""
     hours = _clean_hours(hours)
@@ -127,7 +133,7 @@ def time_entry_log(
 
 
 def timesheet_approval_create(
-    *, project: Project, period_start: datetime.date, period_end: datetime.date, actor=None
+    *, project: Project, period_start: datetime.date, period_end: datetime.date, actor: Actor
 ) -> TimesheetApproval:
     """Gather the project's unbilled, billable time entries of a period for approval.
 
@@ -164,12 +170,12 @@ def timesheet_approval_create(
         approval.total_hours = TimeEntry.objects.filter(approval=approval).aggregate(h=Sum("hours"))["h"]
         approval.save(update_fields=["total_hours"])
         audit_record(
-            organization=project.organization, action="timesheet.created", target=approval, actor_user=actor
+            organization=project.organization, action="timesheet.created", target=approval, actor=actor
         )
     return approval
 
 
-def timesheet_approval_send(*, approval: TimesheetApproval, actor=None) -> TimesheetApproval:
+def timesheet_approval_send(*, approval: TimesheetApproval, actor: Actor) -> TimesheetApproval:
     """Send a draft approval to the customer: it is pending their decision."""
     with transaction.atomic():
         approval = TimesheetApproval.objects.select_for_update().get(pk=approval.pk)
@@ -179,13 +185,13 @@ def timesheet_approval_send(*, approval: TimesheetApproval, actor=None) -> Times
         approval.sent_at = timezone.now()
         approval.save()
         audit_record(
-            organization=approval.organization, action="timesheet.sent", target=approval, actor_user=actor
+            organization=approval.organization, action="timesheet.sent", target=approval, actor=actor
         )
     return approval
 
 
 def timesheet_approval_decide(
-    *, approval: TimesheetApproval, approve: bool, reason: str = "", contact=None, actor=None
+    *, approval: TimesheetApproval, approve: bool, reason: str = "", actor: Actor
 ) -> TimesheetApproval:
     """Approve or reject a pending approval, by a contact of its customer or by staff on their word.
 
@@ -195,6 +201,7 @@ def timesheet_approval_decide(
     reason = (reason or "").strip()
     with transaction.atomic():
         approval = TimesheetApproval.objects.select_for_update().get(pk=approval.pk)
+        contact = actor.contact if actor.is_contact else None
         if contact is not None and contact.customer_id != approval.customer_id:
             raise ValidationError(_("This contact cannot decide on another customer's timesheet."))
         if approval.status != AS.PENDING:
@@ -213,10 +220,11 @@ def timesheet_approval_decide(
             organization=approval.organization,
             action="timesheet.approved" if approve else "timesheet.rejected",
             target=approval,
-            actor_user=actor,
-            actor_contact=contact,
+            actor=actor,
             data={"reason": reason},
         )
+        if contact is not None:
+            timesheet_decision_notify(actor=actor, approval=approval)
     return approval
 
 
@@ -224,7 +232,7 @@ def timesheet_approval_decide(
 PROJECT_EDITABLE_FIELDS = ("name", "description", "billing_method", "rate", "budget_hours", "status")
 
 
-def project_update(*, project: Project, actor=None, **fields) -> Project:
+def project_update(*, project: Project, actor: Actor, **fields) -> Project:
     """Change a project's name, description, billing, budget or status (active or inactive)."""
     unknown = set(fields) - set(PROJECT_EDITABLE_FIELDS)
     if unknown:
@@ -245,13 +253,13 @@ def project_update(*, project: Project, actor=None, **fields) -> Project:
             organization=project.organization,
             action="project.updated",
             target=project,
-            actor_user=actor,
+            actor=actor,
             data={"fields": sorted(fields)},
         )
     return project
 
 
-def task_update(*, task: Task, actor=None, **fields) -> Task:
+def task_update(*, task: Task, actor: Actor, **fields) -> Task:
     """Change a task's name, description, hourly rate or billable flag."""
     allowed = {"name", "description", "rate", "is_billable"}
     if set(fields) - allowed:
@@ -272,7 +280,7 @@ def task_update(*, task: Task, actor=None, **fields) -> Task:
             organization=task.organization,
             action="task.updated",
             target=task,
-            actor_user=actor,
+            actor=actor,
             customer=task.project.customer,
             data={"fields": sorted(fields)},
         )
@@ -316,7 +324,7 @@ def time_entry_update(
     user=None,
     notes: str = "",
     is_billable: bool = True,
-    actor=None,
+    actor: Actor,
 ) -> TimeEntry:
     """Correct an unbilled time entry that is not gathered in a timesheet (or only in a rejected one).
 
@@ -341,7 +349,7 @@ def time_entry_update(
     return entry
 
 
-def time_entry_delete(*, entry: TimeEntry, actor=None) -> None:
+def time_entry_delete(*, entry: TimeEntry, actor: Actor) -> None:
     """Delete an unbilled time entry that is not gathered in a timesheet (or only in a rejected one)."""
     with transaction.atomic():
         entry = _lock_entry(entry)
@@ -362,7 +370,7 @@ def _billable_entries(project: Project):
 
 
 def project_invoice_time(
-    *, project: Project, date: datetime.date | None = None, up_to: datetime.date | None = None, actor=None
+    *, project: Project, date: datetime.date | None = None, up_to: datetime.date | None = None, actor: Actor
 ):
     """Bill a project's unbilled time on a new draft invoice, one line per task, and mark the time billed.
 
@@ -412,7 +420,7 @@ def project_invoice_time(
             organization=project.organization,
             action="project.invoiced",
             target=project,
-            actor_user=actor,
+            actor=actor,
             data={"invoice": invoice.number, "entries": len(entries)},
         )
     return invoice
@@ -425,7 +433,7 @@ def time_entries_unbill(*, invoice) -> int:
     )
 
 
-def timesheet_approval_delete(*, approval: TimesheetApproval, actor=None) -> None:
+def timesheet_approval_delete(*, approval: TimesheetApproval, actor: Actor) -> None:
     """Delete a draft approval; its time entries are released, to be gathered again or changed."""
     with transaction.atomic():
         approval = TimesheetApproval.objects.select_for_update().get(pk=approval.pk)
@@ -439,7 +447,7 @@ def timesheet_approval_delete(*, approval: TimesheetApproval, actor=None) -> Non
             organization=approval.organization,
             action="timesheet.deleted",
             target=approval,
-            actor_user=actor,
+            actor=actor,
             data={"number": approval.number},
         )
         approval.delete()

@@ -6,14 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portico.activity.models import AuditEvent, Comment, Notification
-from portico.activity.services import (
-    comment_add,
-    comment_delete,
-    comment_update,
-    notification_create,
-    notification_mark_read,
-)
-from portico.testing import db_state, make_invoice
+from portico.activity.notifications import notification_create, notification_mark_read
+from portico.activity.services import comment_add, comment_delete, comment_update
+from portico.actors import Actor
+from portico.testing import SETUP, db_state, make_invoice
 
 
 @pytest.fixture
@@ -22,9 +18,18 @@ def invoice(customer_a):
 
 
 def test_staff_corrects_a_comment_and_shows_it_in_the_portal(invoice, staff):
-    comment = comment_add(target=invoice, body="Chased by phone", author_user=staff)
+    comment = comment_add(
+        actor=Actor.staff(staff),
+        target=invoice,
+        body="Chased by phone",
+    )
 
-    comment_update(comment=comment, actor=staff, body="  Chased by phone on Monday. ", display_in_portal=True)
+    comment_update(
+        actor=Actor.staff(staff),
+        comment=comment,
+        body="  Chased by phone on Monday. ",
+        display_in_portal=True,
+    )
 
     comment.refresh_from_db()
     assert (comment.body, comment.display_in_portal) == ("Chased by phone on Monday.", True)
@@ -38,10 +43,14 @@ def test_staff_corrects_a_comment_and_shows_it_in_the_portal(invoice, staff):
 
 
 def test_an_empty_body_is_refused(invoice, staff):
-    comment = comment_add(target=invoice, body="Chased", author_user=staff)
+    comment = comment_add(
+        actor=Actor.staff(staff),
+        target=invoice,
+        body="Chased",
+    )
     before = db_state()
     with pytest.raises(ValidationError) as exc:
-        comment_update(comment=comment, body="   ")
+        comment_update(actor=SETUP, comment=comment, body="   ")
     assert exc.value.message_dict == {"body": ["Write a comment first."]}
     assert db_state() == before
     comment.refresh_from_db()
@@ -49,10 +58,14 @@ def test_an_empty_body_is_refused(invoice, staff):
 
 
 def test_a_contacts_comment_cannot_be_edited_by_staff(invoice, contact_a, staff):
-    comment = comment_add(target=invoice, body="When is it due?", author_contact=contact_a)
+    comment = comment_add(
+        actor=Actor.for_contact(contact_a),
+        target=invoice,
+        body="When is it due?",
+    )
     before = db_state()
     with pytest.raises(ValidationError) as exc:
-        comment_update(comment=comment, actor=staff, display_in_portal=False)
+        comment_update(actor=Actor.staff(staff), comment=comment, display_in_portal=False)
     assert exc.value.messages == [
         "This comment was written by the customer's contact; only staff comments can be changed."
     ]
@@ -62,9 +75,16 @@ def test_a_contacts_comment_cannot_be_edited_by_staff(invoice, contact_a, staff)
 
 
 def test_staff_deletes_their_comment(invoice, staff):
-    comment = comment_add(target=invoice, body="Internal note", author_user=staff)
+    comment = comment_add(
+        actor=Actor.staff(staff),
+        target=invoice,
+        body="Internal note",
+    )
 
-    comment_delete(comment=comment, actor=staff)
+    comment_delete(
+        actor=Actor.staff(staff),
+        comment=comment,
+    )
 
     assert not Comment.objects.filter(pk=comment.pk).exists()
     event = AuditEvent.objects.get(action="comment.deleted")
@@ -76,10 +96,17 @@ def test_staff_deletes_their_comment(invoice, staff):
 
 
 def test_a_contacts_comment_cannot_be_deleted_by_staff(invoice, contact_a, staff):
-    comment = comment_add(target=invoice, body="Please resend", author_contact=contact_a)
+    comment = comment_add(
+        actor=Actor.for_contact(contact_a),
+        target=invoice,
+        body="Please resend",
+    )
     before = db_state()
     with pytest.raises(ValidationError) as exc:
-        comment_delete(comment=comment, actor=staff)
+        comment_delete(
+            actor=Actor.staff(staff),
+            comment=comment,
+        )
     assert exc.value.messages == [
         "This comment was written by the customer's contact; only staff comments can be changed."
     ]

@@ -10,7 +10,8 @@ from django.db import connection
 
 from portico.activity.models import Notification, ViewEvent
 from portico.activity.services import comment_add
-from portico.activity.viewing import comment_notify, document_viewed, quote_decision_notify
+from portico.activity.viewing import document_viewed
+from portico.actors import Actor
 from portico.portal.context import PortalContext
 from portico.sales.services.quotes import quote_accept, quote_decline
 from portico.testing import ContactPersonFactory, make_invoice, make_portal_access, make_quote
@@ -28,7 +29,7 @@ def portal_a(org, access_a) -> PortalContext:
 
 def test_the_first_view_records_who_and_when_and_notifies_the_business(portal_a, customer_a, org):
     quote = make_quote(customer_a, "100.00")
-    marker = document_viewed(portal=portal_a, document=quote)
+    marker = document_viewed(actor=portal_a.actor, document=quote)
     marker.refresh_from_db()
     assert (marker.target, marker.organization, marker.customer) == (quote, org, customer_a)
     assert (marker.first_contact, marker.last_contact, marker.view_count) == (
@@ -50,12 +51,12 @@ def test_the_first_view_records_who_and_when_and_notifies_the_business(portal_a,
 
 def test_a_later_view_moves_the_last_view_without_notifying_again(portal_a, customer_a):
     quote = make_quote(customer_a, "100.00")
-    first = document_viewed(portal=portal_a, document=quote)
+    first = document_viewed(actor=portal_a.actor, document=quote)
     colleague = ContactPersonFactory(customer=customer_a, email="carl@customer-a.test")
     colleague_portal = PortalContext(
         organization=portal_a.organization, access=make_portal_access(colleague)[0]
     )
-    later = document_viewed(portal=colleague_portal, document=quote)
+    later = document_viewed(actor=colleague_portal.actor, document=quote)
     later.refresh_from_db()
     assert later.pk == first.pk
     assert (later.first_contact, later.last_contact, later.view_count) == (portal_a.contact, colleague, 2)
@@ -67,8 +68,8 @@ def test_a_later_view_moves_the_last_view_without_notifying_again(portal_a, cust
 def test_each_document_has_its_own_marker(portal_a, customer_a):
     quote = make_quote(customer_a, "100.00")
     invoice = make_invoice(customer_a, "100.00")
-    document_viewed(portal=portal_a, document=quote)
-    document_viewed(portal=portal_a, document=invoice)
+    document_viewed(actor=portal_a.actor, document=quote)
+    document_viewed(actor=portal_a.actor, document=invoice)
     assert {marker.target for marker in ViewEvent.objects.all()} == {quote, invoice}
     assert Notification.objects.filter(kind=Notification.Kind.DOCUMENT_VIEWED).count() == 2
     [about_invoice] = [n for n in feed() if n.target == invoice]
@@ -81,15 +82,15 @@ def test_the_first_view_is_emailed_only_when_the_preference_asks(
     quote = make_quote(customer_a, "100.00")
     assert org.notify_first_view is False  # the default: the feed only
     with django_capture_on_commit_callbacks(execute=True):
-        document_viewed(portal=portal_a, document=quote)
+        document_viewed(actor=portal_a.actor, document=quote)
     assert mailoutbox == []
 
     org.notify_first_view = True
     org.save()
     invoice = make_invoice(customer_a, "250.00")
     with django_capture_on_commit_callbacks(execute=True):
-        document_viewed(portal=portal_a, document=invoice)
-        document_viewed(portal=portal_a, document=invoice)
+        document_viewed(actor=portal_a.actor, document=invoice)
+        document_viewed(actor=portal_a.actor, document=invoice)
     [mail] = mailoutbox
     assert mail.to == [org.email]
     assert mail.subject == f"{portal_a.contact.full_name} of Customer A viewed invoice {invoice.number}"
@@ -99,16 +100,14 @@ def test_the_first_view_is_emailed_only_when_the_preference_asks(
     assert invoice.number in html
 
 
-def test_quote_decisions_notify_and_email_the_business(
+def test_a_contacts_quote_decisions_notify_and_email_the_business(
     portal_a, customer_a, org, mailoutbox, django_capture_on_commit_callbacks
 ):
-    accepted = quote_accept(quote=make_quote(customer_a, "100.00"), actor_contact=portal_a.contact)
-    declined = quote_decline(
-        quote=make_quote(customer_a, "100.00"), reason="Too late for us", actor_contact=portal_a.contact
-    )
     with django_capture_on_commit_callbacks(execute=True):
-        quote_decision_notify(portal=portal_a, quote=accepted)
-        quote_decision_notify(portal=portal_a, quote=declined)
+        accepted = quote_accept(actor=portal_a.actor, quote=make_quote(customer_a, "100.00"))
+        declined = quote_decline(
+            actor=portal_a.actor, quote=make_quote(customer_a, "100.00"), reason="Too late for us"
+        )
     kinds = {n.object_id: n.kind for n in feed()}
     assert kinds == {
         accepted.pk: Notification.Kind.QUOTE_ACCEPTED,
@@ -122,13 +121,22 @@ def test_quote_decisions_notify_and_email_the_business(
     assert "Too late for us" in mailoutbox[1].alternatives[0][0]
 
 
+def test_a_decision_staff_record_for_the_customer_is_not_news_to_the_business(
+    customer_a, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        quote_accept(actor=Actor.staff(staff), quote=make_quote(customer_a, "100.00"))
+    assert list(feed()) == []
+    assert mailoutbox == []
+
+
 def test_a_contacts_comment_notifies_the_business(
     portal_a, customer_a, org, mailoutbox, django_capture_on_commit_callbacks
 ):
     invoice = make_invoice(customer_a, "100.00")
-    comment = comment_add(target=invoice, body="Paid by cheque <today>", author_contact=portal_a.contact)
     with django_capture_on_commit_callbacks(execute=True):
-        notification = comment_notify(portal=portal_a, comment=comment)
+        comment_add(actor=portal_a.actor, target=invoice, body="Paid by cheque <today>")
+    [notification] = feed()
     assert (notification.kind, notification.target) == (Notification.Kind.COMMENT_ADDED, invoice)
     [mail] = mailoutbox
     assert mail.subject == f"New comment on invoice {invoice.number} from Customer A"
@@ -152,7 +160,7 @@ def test_simultaneous_first_views_record_one_marker_and_one_notification(org, cu
         def view(document=quote, barrier=barrier, errors=errors) -> None:
             try:
                 barrier.wait(timeout=30)
-                document_viewed(portal=portal, document=document)
+                document_viewed(actor=portal.actor, document=document)
             except Exception as exc:  # asserted on below
                 errors.append(exc)
             finally:
@@ -183,7 +191,7 @@ def test_the_first_view_email_writes_the_time_in_the_organizations_zone_and_loca
     moment = datetime.datetime(2026, 11, 26, 16, 5, tzinfo=datetime.UTC)  # 17:05 in Berlin
     monkeypatch.setattr("portico.activity.viewing.timezone.now", lambda: moment)
     with django_capture_on_commit_callbacks(execute=True):
-        document_viewed(portal=portal_a, document=invoice)
+        document_viewed(actor=portal_a.actor, document=invoice)
     [mail] = mailoutbox
     assert "Viewed on 26.11.2026, 17:05." in mail.body
     assert "Viewed on 26.11.2026, 17:05." in mail.alternatives[0][0]

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from portico.accounts.models import User
 from portico.activity.models import AuditEvent
+from portico.actors import Actor
 from portico.customers.access import (
     InvitationInvalid,
     portal_access_disable,
@@ -17,7 +18,7 @@ from portico.customers.access import (
 from portico.customers.models import ContactPerson, PortalAccess, PortalInvitation
 from portico.customers.selectors import portal_accesses_for_user
 from portico.customers.services import contact_person_create, contact_person_delete, contact_person_save
-from portico.testing import TEST_PASSWORD, audit_actions, db_state, make_portal_access
+from portico.testing import SETUP, TEST_PASSWORD, audit_actions, db_state, make_portal_access
 
 
 def state() -> dict:
@@ -30,23 +31,23 @@ def state() -> dict:
     }
 
 
-def change_email(contact: ContactPerson, email: str, actor=None) -> ContactPerson:
+def change_email(contact: ContactPerson, email: str, actor) -> ContactPerson:
     contact = ContactPerson.objects.get(pk=contact.pk)
     contact.email = email
-    return contact_person_save(contact=contact, actor=actor)
+    return contact_person_save(contact=contact, actor=Actor.staff(actor))
 
 
 def test_an_invitation_remembers_the_address_it_was_sent_to(
     contact_a, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        access, _token = portal_access_invite(contact=contact_a)
+        access, _token = portal_access_invite(actor=SETUP, contact=contact_a)
     assert access.invitations.get().email == "alice@customer-a.test"
     assert mailoutbox[-1].to == ["alice@customer-a.test"]
 
 
 def test_changing_an_invited_contacts_email_voids_the_link_and_disables_the_access(contact_a, staff):
-    access, raw_token = portal_access_invite(contact=contact_a)
+    access, raw_token = portal_access_invite(actor=SETUP, contact=contact_a)
 
     change_email(contact_a, "alice.new@customer-a.test", actor=staff)
 
@@ -97,7 +98,10 @@ def test_after_an_email_change_staff_invite_the_new_address(
     contact = change_email(contact_a, "alice.new@customer-a.test", actor=staff)
 
     with django_capture_on_commit_callbacks(execute=True):
-        access, raw_token = portal_access_invite(contact=contact, actor=staff)
+        access, raw_token = portal_access_invite(
+            actor=Actor.staff(staff),
+            contact=contact,
+        )
 
     assert mailoutbox[-1].to == ["alice.new@customer-a.test"]
     assert access.invitations.get(voided_at__isnull=True, used_at__isnull=True).email == contact.email
@@ -107,11 +111,14 @@ def test_after_an_email_change_staff_invite_the_new_address(
 
 
 def test_saving_a_contact_without_changing_the_email_keeps_their_access(contact_a, staff):
-    access, raw_token = portal_access_invite(contact=contact_a)
+    access, raw_token = portal_access_invite(actor=SETUP, contact=contact_a)
     contact = ContactPerson.objects.get(pk=contact_a.pk)
     contact.first_name = "Alicia"
     contact.email = "  ALICE@Customer-A.test "  # the same address, as typed
-    contact_person_save(contact=contact, actor=staff)
+    contact_person_save(
+        actor=Actor.staff(staff),
+        contact=contact,
+    )
 
     access.refresh_from_db()
     assert access.status == PortalAccess.Status.INVITED
@@ -122,7 +129,10 @@ def test_saving_a_contact_without_changing_the_email_keeps_their_access(contact_
 
 def test_changing_the_email_of_a_contact_whose_access_is_disabled_records_only_the_change(contact_a, staff):
     access, _token = make_portal_access(contact_a)
-    portal_access_disable(access=access, actor=staff)
+    portal_access_disable(
+        actor=Actor.staff(staff),
+        access=access,
+    )
 
     change_email(contact_a, "alice.new@customer-a.test", actor=staff)
 
@@ -134,13 +144,13 @@ def test_changing_the_email_of_a_contact_whose_access_is_disabled_records_only_t
     assert AuditEvent.objects.get(action="contact.updated").data["email"] == "alice.new@customer-a.test"
 
 
-def test_a_refused_email_change_writes_nothing_and_keeps_the_access(contact_a, customer_a):
-    contact_person_create(customer=customer_a, first_name="Ben", email="ben@customer-a.test")
-    access, raw_token = portal_access_invite(contact=contact_a)
+def test_a_refused_email_change_writes_nothing_and_keeps_the_access(contact_a, customer_a, staff):
+    contact_person_create(actor=SETUP, customer=customer_a, first_name="Ben", email="ben@customer-a.test")
+    access, raw_token = portal_access_invite(actor=SETUP, contact=contact_a)
     before = state()
 
     with pytest.raises(ValidationError) as refused:
-        change_email(contact_a, "BEN@customer-a.test")
+        change_email(contact_a, "BEN@customer-a.test", actor=staff)
 
     assert refused.value.message_dict == {
         "email": ["This customer already has a contact person with this email."]
@@ -151,7 +161,7 @@ def test_a_refused_email_change_writes_nothing_and_keeps_the_access(contact_a, c
 
 def test_a_link_is_invalid_once_the_contacts_email_differs_from_the_address_it_was_sent_to(contact_a):
     """Even when the email changed without the service (a data import, a fix in the shell)."""
-    access, raw_token = portal_access_invite(contact=contact_a)
+    access, raw_token = portal_access_invite(actor=SETUP, contact=contact_a)
     ContactPerson.objects.filter(pk=contact_a.pk).update(email="ALICE@CUSTOMER-A.TEST")
     assert portal_invitation_find(raw_token=raw_token).access == access  # the case does not matter
 
@@ -169,7 +179,7 @@ def test_a_link_is_invalid_once_the_contacts_email_differs_from_the_address_it_w
 
 def test_an_invitation_from_before_addresses_were_stored_no_longer_works(contact_a):
     """The migration leaves older invitations without an address: nobody can tell where they were sent."""
-    access, raw_token = portal_access_invite(contact=contact_a)
+    access, raw_token = portal_access_invite(actor=SETUP, contact=contact_a)
     PortalInvitation.objects.filter(access=access).update(email="")
     before = state()
     with pytest.raises(InvitationInvalid) as refused:
@@ -182,7 +192,10 @@ def test_deleting_a_contact_with_portal_access_records_that_the_access_ended(con
     access, _token = make_portal_access(contact_a)
     access_pk = access.pk
 
-    contact_person_delete(contact=contact_a, actor=staff)
+    contact_person_delete(
+        actor=Actor.staff(staff),
+        contact=contact_a,
+    )
 
     assert not PortalAccess.objects.filter(pk=access_pk).exists()
     assert not PortalInvitation.objects.filter(access_id=access_pk).exists()
@@ -204,9 +217,15 @@ def test_deleting_a_contact_with_portal_access_records_that_the_access_ended(con
 
 def test_deleting_a_contact_whose_access_was_disabled_does_not_disable_it_twice(contact_a, staff):
     access, _token = make_portal_access(contact_a)
-    portal_access_disable(access=access, actor=staff)
+    portal_access_disable(
+        actor=Actor.staff(staff),
+        access=access,
+    )
 
-    contact_person_delete(contact=contact_a, actor=staff)
+    contact_person_delete(
+        actor=Actor.staff(staff),
+        contact=contact_a,
+    )
 
     assert AuditEvent.objects.filter(action="portal_access.disabled").count() == 1
     assert AuditEvent.objects.filter(action="contact.deleted").count() == 1

@@ -6,15 +6,16 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portico.activity.models import AuditEvent
+from portico.actors import Actor
 from portico.customers.models import ContactPerson
 from portico.customers.services import contact_person_create, contact_person_delete, customer_update
-from portico.testing import audit_actions, db_state, make_invoice
+from portico.testing import SETUP, audit_actions, db_state, make_invoice
 
 
 def test_staff_changes_a_customers_name_terms_and_currency_before_any_document(customer_a, staff):
     customer_update(
+        actor=Actor.staff(staff),
         customer=customer_a,
-        actor=staff,
         display_name="  Customer Alpha ",
         payment_terms_days=15,
         currency="eur",
@@ -34,7 +35,7 @@ def test_a_customers_currency_cannot_change_once_it_has_documents(customer_a):
     make_invoice(customer_a, "10.00")
     before = db_state(customer_a)
     with pytest.raises(ValidationError) as exc:
-        customer_update(customer=customer_a, currency="EUR")
+        customer_update(actor=SETUP, customer=customer_a, currency="EUR")
     assert exc.value.message_dict == {
         "currency": ["This customer already has documents in USD; the currency cannot change."]
     }
@@ -46,16 +47,19 @@ def test_a_customers_currency_cannot_change_once_it_has_documents(customer_a):
 def test_a_customers_organization_cannot_be_changed(customer_a, other_org):
     before = db_state(customer_a)
     with pytest.raises(ValidationError) as exc:
-        customer_update(customer=customer_a, organization=other_org)
+        customer_update(actor=SETUP, customer=customer_a, organization=other_org)
     assert exc.value.messages == ["These customer fields cannot be changed: organization."]
     assert db_state(customer_a) == before
 
 
 def test_deleting_the_primary_contact_makes_the_next_one_primary(customer_a, staff):
-    first = contact_person_create(customer=customer_a, first_name="Ann", email="ann@a.test")
-    second = contact_person_create(customer=customer_a, first_name="Bob", email="bob@a.test")
+    first = contact_person_create(actor=SETUP, customer=customer_a, first_name="Ann", email="ann@a.test")
+    second = contact_person_create(actor=SETUP, customer=customer_a, first_name="Bob", email="bob@a.test")
 
-    contact_person_delete(contact=first, actor=staff)
+    contact_person_delete(
+        actor=Actor.staff(staff),
+        contact=first,
+    )
 
     second.refresh_from_db()
     assert not ContactPerson.objects.filter(pk=first.pk).exists()
@@ -66,9 +70,9 @@ def test_deleting_the_primary_contact_makes_the_next_one_primary(customer_a, sta
 
 
 def test_a_contact_already_deleted_cannot_be_deleted_again(customer_a):
-    contact = contact_person_create(customer=customer_a, first_name="Ann", email="ann@a.test")
-    contact_person_delete(contact=contact)
+    contact = contact_person_create(actor=SETUP, customer=customer_a, first_name="Ann", email="ann@a.test")
+    contact_person_delete(actor=SETUP, contact=contact)
     before = db_state(customer_a)
     with pytest.raises(ContactPerson.DoesNotExist):
-        contact_person_delete(contact=contact)
+        contact_person_delete(actor=SETUP, contact=contact)
     assert db_state(customer_a) == before

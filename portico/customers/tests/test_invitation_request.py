@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portico.activity.models import AuditEvent, Notification
+from portico.actors import Actor
 from portico.customers.access import (
     portal_access_disable,
     portal_access_invite,
@@ -18,6 +19,7 @@ from portico.customers.access import (
 from portico.customers.models import PortalInvitation
 from portico.customers.services import contact_person_delete
 from portico.testing import (
+    SETUP,
     ContactPersonFactory,
     CustomerFactory,
     audit_actions,
@@ -29,7 +31,7 @@ from portico.testing import (
 @pytest.fixture
 def expired(contact_a):
     """Customer A's contact with an expired invitation: the access and the raw token of its link."""
-    access, raw_token = portal_access_invite(contact=contact_a)
+    access, raw_token = portal_access_invite(actor=SETUP, contact=contact_a)
     PortalInvitation.objects.filter(access=access).update(
         expires_at=timezone.now() - datetime.timedelta(days=1)
     )
@@ -102,7 +104,10 @@ def test_a_disabled_contact_cannot_ask_and_nothing_is_written(
     org, contact_a, staff, mailoutbox, django_capture_on_commit_callbacks
 ):
     access, raw_token = make_portal_access(contact_a)
-    portal_access_disable(access=access, actor=staff)
+    portal_access_disable(
+        actor=Actor.staff(staff),
+        access=access,
+    )
     before = db_state()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -116,7 +121,7 @@ def test_a_deleted_contacts_link_cannot_ask(
     org, contact_a, expired, mailoutbox, django_capture_on_commit_callbacks
 ):
     _access, raw_token = expired
-    contact_person_delete(contact=contact_a)
+    contact_person_delete(actor=SETUP, contact=contact_a)
     before = db_state()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -139,7 +144,7 @@ def test_a_link_of_another_organization_cannot_ask_this_one(
     org, other_org, mailoutbox, django_capture_on_commit_callbacks
 ):
     other_contact = ContactPersonFactory(customer=CustomerFactory(organization=other_org))
-    _access, raw_token = portal_access_invite(contact=other_contact)
+    _access, raw_token = portal_access_invite(actor=SETUP, contact=other_contact)
     before = db_state()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -155,7 +160,10 @@ def test_the_portal_shows_the_invalid_link_page_when_a_disabled_contact_asks(
     access, raw_token = expired
     client = Client()
     client.get(reverse("portal:accept", kwargs={"slug": org.portal_slug, "token": raw_token}))
-    portal_access_disable(access=access, actor=staff)
+    portal_access_disable(
+        actor=Actor.staff(staff),
+        access=access,
+    )
     before = db_state()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -171,10 +179,10 @@ def test_a_link_to_the_contacts_old_address_cannot_ask_in_their_name(org, custom
     from portico.customers.access import portal_access_invite, portal_invitation_can_be_requested
     from portico.customers.services import contact_person_save
 
-    _access, old_token = portal_access_invite(contact=contact_a)
+    _access, old_token = portal_access_invite(actor=SETUP, contact=contact_a)
     contact_a.email = "alice.new@customer-a.test"
-    contact_person_save(contact=contact_a)
-    portal_access_invite(contact=contact_a)  # staff invite the new address
+    contact_person_save(actor=SETUP, contact=contact_a)
+    portal_access_invite(actor=SETUP, contact=contact_a)  # staff invite the new address
 
     assert not portal_invitation_can_be_requested(raw_token=old_token, organization=org)
     assert portal_invitation_request(raw_token=old_token, organization=org) is False

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from portico.accounts.models import User
 from portico.activity.models import AuditEvent, Notification
+from portico.actors import Actor
 from portico.customers.access import (
     InvitationInvalid,
     portal_access_disable,
@@ -22,6 +23,7 @@ from portico.customers.access import (
 from portico.customers.models import Customer, PortalAccess, PortalInvitation
 from portico.customers.selectors import customer_portal_status, portal_accesses_for_user
 from portico.testing import (
+    SETUP,
     TEST_PASSWORD,
     ContactPersonFactory,
     UserFactory,
@@ -40,7 +42,10 @@ def state() -> dict:
 
 
 def test_invite_stores_only_the_hash_of_the_token(contact_a, staff):
-    access, raw_token = portal_access_invite(contact=contact_a, actor=staff)
+    access, raw_token = portal_access_invite(
+        actor=Actor.staff(staff),
+        contact=contact_a,
+    )
     access.refresh_from_db()
     assert (access.status, access.contact, access.customer, access.user) == (
         PortalAccess.Status.INVITED,
@@ -62,7 +67,7 @@ def test_invite_stores_only_the_hash_of_the_token(contact_a, staff):
 
 def test_an_invitation_expires_after_the_configured_days(contact_a, settings):
     settings.PORTAL_INVITATION_DAYS = 3
-    access, _token = portal_access_invite(contact=contact_a)
+    access, _token = portal_access_invite(actor=SETUP, contact=contact_a)
     invitation = access.invitations.get()
     assert invitation.expires_at - invitation.created_at == pytest.approx(
         datetime.timedelta(days=3), abs=datetime.timedelta(seconds=5)
@@ -70,7 +75,10 @@ def test_an_invitation_expires_after_the_configured_days(contact_a, settings):
 
 
 def test_invite_is_audited_with_the_actor(contact_a, staff):
-    access, _token = portal_access_invite(contact=contact_a, actor=staff)
+    access, _token = portal_access_invite(
+        actor=Actor.staff(staff),
+        contact=contact_a,
+    )
     assert audit_actions(access) == ["portal_access.invited"]
     event = AuditEvent.objects.get(action="portal_access.invited")
     assert (event.actor_user, event.customer, event.organization) == (
@@ -84,7 +92,7 @@ def test_a_contact_without_an_email_cannot_be_invited_and_nothing_is_written(cus
     contact = ContactPersonFactory(customer=customer_a, first_name="Nora", last_name="Nomail", email="")
     before = state()
     with pytest.raises(ValidationError) as exc:
-        portal_access_invite(contact=contact)
+        portal_access_invite(actor=SETUP, contact=contact)
     assert exc.value.messages == ["Nora Nomail cannot be invited: add an email address first."]
     assert state() == before
 
@@ -94,7 +102,7 @@ def test_no_invitation_when_the_portal_is_turned_off(contact_a, org):
     org.save()
     before = state()
     with pytest.raises(ValidationError) as exc:
-        portal_access_invite(contact=contact_a)
+        portal_access_invite(actor=SETUP, contact=contact_a)
     assert exc.value.messages == [
         "The customer portal is turned off for this organization; turn it on in the portal preferences."
     ]
@@ -105,7 +113,7 @@ def test_a_contact_with_active_access_cannot_be_invited_again(contact_a):
     make_portal_access(contact_a)
     before = state()
     with pytest.raises(ValidationError) as exc:
-        portal_access_invite(contact=contact_a)
+        portal_access_invite(actor=SETUP, contact=contact_a)
     assert exc.value.messages == [f"{contact_a.full_name} already has portal access."]
     assert state() == before
 
@@ -123,7 +131,7 @@ def test_an_invitation_is_single_use(contact_a):
 
 
 def test_an_expired_invitation_cannot_be_accepted(contact_a):
-    access, raw_token = portal_access_invite(contact=contact_a)
+    access, raw_token = portal_access_invite(actor=SETUP, contact=contact_a)
     access.invitations.update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
     before = state()
     with pytest.raises(InvitationInvalid) as exc:
@@ -135,8 +143,11 @@ def test_an_expired_invitation_cannot_be_accepted(contact_a):
 
 
 def test_reinvite_voids_the_old_link_and_the_new_one_works(contact_a, staff):
-    access, old_token = portal_access_invite(contact=contact_a)
-    access, new_token = portal_access_reinvite(access=access, actor=staff)
+    access, old_token = portal_access_invite(actor=SETUP, contact=contact_a)
+    access, new_token = portal_access_reinvite(
+        actor=Actor.staff(staff),
+        access=access,
+    )
     assert new_token != old_token
     with pytest.raises(InvitationInvalid) as exc:
         portal_invitation_find(raw_token=old_token)
@@ -147,8 +158,11 @@ def test_reinvite_voids_the_old_link_and_the_new_one_works(contact_a, staff):
 
 
 def test_disable_voids_open_links_and_sets_the_status(contact_a, staff):
-    access, raw_token = portal_access_invite(contact=contact_a)
-    portal_access_disable(access=access, actor=staff)
+    access, raw_token = portal_access_invite(actor=SETUP, contact=contact_a)
+    portal_access_disable(
+        actor=Actor.staff(staff),
+        access=access,
+    )
     access.refresh_from_db()
     assert access.status == PortalAccess.Status.DISABLED
     assert access.disabled_at is not None
@@ -162,7 +176,7 @@ def test_disable_voids_open_links_and_sets_the_status(contact_a, staff):
 
 def test_disabling_an_active_access_keeps_the_account(contact_a):
     access, _token = make_portal_access(contact_a)
-    portal_access_disable(access=access)
+    portal_access_disable(actor=SETUP, access=access)
     access.refresh_from_db()
     assert access.status == PortalAccess.Status.DISABLED
     assert access.user.email == contact_a.email
@@ -171,8 +185,8 @@ def test_disabling_an_active_access_keeps_the_account(contact_a):
 
 def test_reinviting_a_disabled_contact_invites_them_again(contact_a):
     access, _token = make_portal_access(contact_a)
-    portal_access_disable(access=access)
-    access, raw_token = portal_access_reinvite(access=access)
+    portal_access_disable(actor=SETUP, access=access)
+    access, raw_token = portal_access_reinvite(actor=SETUP, access=access)
     access.refresh_from_db()
     assert (access.status, access.disabled_at) == (PortalAccess.Status.INVITED, None)
     user = access.user
@@ -182,7 +196,7 @@ def test_reinviting_a_disabled_contact_invites_them_again(contact_a):
 
 @pytest.mark.parametrize("reason", ["unknown", "used", "void", "expired"])
 def test_every_invalid_link_gives_the_same_message(contact_a, reason):
-    access, raw_token = portal_access_invite(contact=contact_a)
+    access, raw_token = portal_access_invite(actor=SETUP, contact=contact_a)
     if reason == "unknown":
         raw_token = "not-a-token"
     elif reason == "used":
@@ -198,7 +212,7 @@ def test_every_invalid_link_gives_the_same_message(contact_a, reason):
 
 
 def test_accepting_creates_the_account_and_activates_the_access(contact_a, org):
-    access, raw_token = portal_access_invite(contact=contact_a)
+    access, raw_token = portal_access_invite(actor=SETUP, contact=contact_a)
     assert portal_invitation_find(raw_token=raw_token).access == access
     access = portal_invitation_accept(raw_token=raw_token, password="a long and unusual passphrase")
     access.refresh_from_db()
@@ -227,7 +241,7 @@ def test_accepting_notifies_the_organization_and_is_audited(contact_a, org):
 
 
 def test_a_weak_password_is_refused_and_nothing_is_written(contact_a):
-    access, raw_token = portal_access_invite(contact=contact_a)
+    access, raw_token = portal_access_invite(actor=SETUP, contact=contact_a)
     before = state()
     with pytest.raises(ValidationError) as exc:
         portal_invitation_accept(raw_token=raw_token, password="123")
@@ -244,7 +258,7 @@ def test_a_weak_password_is_refused_and_nothing_is_written(contact_a):
 
 def test_an_existing_account_must_be_logged_in_to_accept(contact_a):
     UserFactory(email=contact_a.email.upper())
-    access, raw_token = portal_access_invite(contact=contact_a)
+    access, raw_token = portal_access_invite(actor=SETUP, contact=contact_a)
     before = state()
     for user in (None, UserFactory(email="someone-else@example.test")):
         before = state()
@@ -263,7 +277,7 @@ def test_a_contact_of_two_customers_has_one_account_and_two_accesses(contact_a, 
     first, _token = make_portal_access(contact_a)
     user = first.user
     second_contact = ContactPersonFactory(customer=customer_b, email=contact_a.email)
-    second, raw_token = portal_access_invite(contact=second_contact)
+    second, raw_token = portal_access_invite(actor=SETUP, contact=second_contact)
     second = portal_invitation_accept(raw_token=raw_token, user=user)
     assert User.objects.filter(email__iexact=contact_a.email).count() == 1
     assert (second.user, second.status) == (user, PortalAccess.Status.ACTIVE)
@@ -275,9 +289,9 @@ def test_portal_accesses_for_user_lists_only_active_ones(contact_a, customer_b, 
     user = active.user
     disabled_contact = ContactPersonFactory(customer=customer_b, email=contact_a.email)
     disabled, _token = make_portal_access(disabled_contact, user=user)
-    portal_access_disable(access=disabled)
+    portal_access_disable(actor=SETUP, access=disabled)
     invited_contact = ContactPersonFactory(customer=other_customer, email=contact_a.email)
-    portal_access_invite(contact=invited_contact)
+    portal_access_invite(actor=SETUP, contact=invited_contact)
     someone_else, _token = make_portal_access(ContactPersonFactory(customer=customer_b))
     assert list(portal_accesses_for_user(user=user)) == [active]
     assert list(portal_accesses_for_user(user=someone_else.user)) == [someone_else]
@@ -285,23 +299,26 @@ def test_portal_accesses_for_user_lists_only_active_ones(contact_a, customer_b, 
 
 def test_customer_portal_status_follows_its_contacts_accesses(customer_a, contact_a):
     assert customer_portal_status(customer=customer_a) == Customer.PortalStatus.DISABLED
-    access, raw_token = portal_access_invite(contact=contact_a)
+    access, raw_token = portal_access_invite(actor=SETUP, contact=contact_a)
     assert customer_portal_status(customer=customer_a) == Customer.PortalStatus.INVITED
     portal_invitation_accept(raw_token=raw_token, password=TEST_PASSWORD)
     assert customer_portal_status(customer=customer_a) == Customer.PortalStatus.ENABLED
     second = ContactPersonFactory(customer=customer_a)
-    portal_access_invite(contact=second)
+    portal_access_invite(actor=SETUP, contact=second)
     assert customer_portal_status(customer=customer_a) == Customer.PortalStatus.ENABLED
-    portal_access_disable(access=access)
+    portal_access_disable(actor=SETUP, access=access)
     assert customer_portal_status(customer=customer_a) == Customer.PortalStatus.INVITED
-    portal_access_disable(access=second.portal_access)
+    portal_access_disable(actor=SETUP, access=second.portal_access)
     assert customer_portal_status(customer=customer_a) == Customer.PortalStatus.DISABLED
 
 
 def test_inviting_a_disabled_contact_again_reuses_their_access(contact_a, staff):
     access, _token = make_portal_access(contact_a)
-    portal_access_disable(access=access)
-    again, raw_token = portal_access_invite(contact=contact_a, actor=staff)
+    portal_access_disable(actor=SETUP, access=access)
+    again, raw_token = portal_access_invite(
+        actor=Actor.staff(staff),
+        contact=contact_a,
+    )
     assert again.pk == access.pk
     assert PortalAccess.objects.count() == 1
     again.refresh_from_db()
@@ -310,7 +327,7 @@ def test_inviting_a_disabled_contact_again_reuses_their_access(contact_a, staff)
 
 
 def test_accepting_an_unknown_token_writes_nothing(contact_a):
-    portal_access_invite(contact=contact_a)
+    portal_access_invite(actor=SETUP, contact=contact_a)
     before = state()
     with pytest.raises(InvitationInvalid) as exc:
         portal_invitation_accept(raw_token="made-up", password=TEST_PASSWORD)
@@ -325,9 +342,9 @@ def test_a_second_invitation_for_the_same_new_address_asks_to_log_in_once_the_fi
     contact_a, customer_b
 ):
     """Both links were opened (and showed the sign-up form) before either was accepted."""
-    first, first_token = portal_access_invite(contact=contact_a)
+    first, first_token = portal_access_invite(actor=SETUP, contact=contact_a)
     second, second_token = portal_access_invite(
-        contact=ContactPersonFactory(customer=customer_b, email=contact_a.email)
+        actor=SETUP, contact=ContactPersonFactory(customer=customer_b, email=contact_a.email)
     )
     assert portal_invitation_find(raw_token=first_token).access == first
     assert portal_invitation_find(raw_token=second_token).access == second
@@ -351,7 +368,7 @@ def test_an_account_created_for_the_address_during_the_accept_asks_to_log_in_ins
     """
     from django.db.models.signals import pre_save
 
-    access, raw_token = portal_access_invite(contact=contact_a)
+    access, raw_token = portal_access_invite(actor=SETUP, contact=contact_a)
 
     def other_accept_wins(sender, instance, **kwargs):
         if instance.pk is None and instance.email == contact_a.email:
@@ -397,7 +414,7 @@ def test_the_portal_switcher_leaves_out_inactive_customers_and_turned_off_portal
 
 @pytest.mark.parametrize("closed", ["customer", "portal"])
 def test_an_invitation_cannot_be_accepted_once_the_customer_or_the_portal_is_closed(contact_a, closed):
-    access, raw_token = portal_access_invite(contact=contact_a)
+    access, raw_token = portal_access_invite(actor=SETUP, contact=contact_a)
     if closed == "customer":
         contact_a.customer.is_active = False
         contact_a.customer.save()

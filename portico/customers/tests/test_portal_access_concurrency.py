@@ -23,7 +23,7 @@ from portico.customers.access import (
     portal_invitation_request,
 )
 from portico.customers.models import PortalAccess, PortalInvitation
-from portico.testing import TEST_PASSWORD, ContactPersonFactory, UserFactory
+from portico.testing import SETUP, TEST_PASSWORD, ContactPersonFactory, UserFactory
 
 pytestmark = [
     pytest.mark.postgres,
@@ -61,7 +61,7 @@ def run_in_threads(*works) -> list[tuple[str, object]]:
 
 def invited(customer, n: int) -> tuple[PortalAccess, str]:
     contact = ContactPersonFactory(customer=customer, email=f"racer{n}@customer-a.test")
-    return portal_access_invite(contact=contact)
+    return portal_access_invite(actor=SETUP, contact=contact)
 
 
 def test_accept_racing_disable_never_deadlocks_and_disable_always_wins_in_the_end(customer_a):
@@ -70,7 +70,7 @@ def test_accept_racing_disable_never_deadlocks_and_disable_always_wins_in_the_en
 
         accepted, disabled = run_in_threads(
             lambda: portal_invitation_accept(raw_token=raw_token, password=TEST_PASSWORD),  # noqa: B023
-            lambda: portal_access_disable(access=access),  # noqa: B023
+            lambda: portal_access_disable(actor=SETUP, access=access),  # noqa: B023
         )
 
         assert disabled[0] == "ok", repr(disabled[1])
@@ -95,7 +95,7 @@ def test_accept_racing_reinvite_never_deadlocks_and_leaves_one_usable_state(cust
 
         accepted, reinvited = run_in_threads(
             lambda: portal_invitation_accept(raw_token=raw_token, password=TEST_PASSWORD),  # noqa: B023
-            lambda: portal_access_reinvite(access=access),  # noqa: B023
+            lambda: portal_access_reinvite(actor=SETUP, access=access),  # noqa: B023
         )
 
         access.refresh_from_db()
@@ -130,7 +130,7 @@ def test_an_accept_waits_for_a_disable_that_holds_the_access_and_then_finds_the_
                 PortalAccess.objects.select_for_update().get(pk=access.pk)
                 holding.set()
                 release.wait(timeout=30)
-                portal_access_disable(access=access)
+                portal_access_disable(actor=SETUP, access=access)
             outcome["disable"] = "ok"
         except Exception as exc:
             outcome["disable"] = exc
@@ -168,7 +168,7 @@ def test_an_accept_waits_for_a_disable_that_holds_the_access_and_then_finds_the_
 def test_an_account_committed_for_the_address_during_the_accept_asks_to_log_in(contact_a, customer_b):
     """A second invitation for the same new address is accepted at the same time: the later insert waits on the
     unique email, then fails; the contact is asked to log in instead of seeing a server error."""
-    access, raw_token = portal_access_invite(contact=contact_a)
+    access, raw_token = portal_access_invite(actor=SETUP, contact=contact_a)
     holding, release = threading.Event(), threading.Event()
     outcome: dict = {}
 
@@ -212,7 +212,7 @@ def test_an_account_committed_for_the_address_during_the_accept_asks_to_log_in(c
 
 
 def test_simultaneous_requests_for_a_new_invitation_notify_the_business_once(org, contact_a, mailoutbox):
-    access, raw_token = portal_access_invite(contact=contact_a)
+    access, raw_token = portal_access_invite(actor=SETUP, contact=contact_a)
     PortalInvitation.objects.filter(access=access).update(used_at=access.invited_at)
 
     outcomes = run_in_threads(

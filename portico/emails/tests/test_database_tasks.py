@@ -8,6 +8,7 @@ from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
 from portico.customers.access import portal_access_invite
+from portico.testing import SETUP
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -16,7 +17,7 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 def test_the_worker_sends_an_invitation_that_waited_in_the_database(alice, mailoutbox, settings):
     settings.TASKS = DATABASE_TASKS
     with transaction.atomic():
-        portal_access_invite(contact=alice)
+        portal_access_invite(actor=SETUP, contact=alice)
     assert mailoutbox == []  # the request is done; nothing has left yet
     assert DBTaskResult.objects.filter(status="READY").count() == 1
 
@@ -30,7 +31,7 @@ def test_the_worker_sends_an_invitation_that_waited_in_the_database(alice, mailo
 def test_a_rolled_back_change_leaves_no_task_behind(alice, mailoutbox, settings):
     settings.TASKS = DATABASE_TASKS
     with pytest.raises(RuntimeError), transaction.atomic():
-        portal_access_invite(contact=alice)
+        portal_access_invite(actor=SETUP, contact=alice)
         raise RuntimeError("the request failed after the invitation")
     assert not DBTaskResult.objects.exists()
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)

@@ -8,6 +8,7 @@ from django.db import transaction
 from portico.customers.access import portal_access_invite
 from portico.customers.models import PortalAccess
 from portico.emails.services import email_enqueue
+from portico.testing import SETUP
 
 from .conftest import html_part
 
@@ -15,7 +16,7 @@ from .conftest import html_part
 @pytest.mark.django_db(transaction=True)
 def test_nothing_is_sent_when_the_surrounding_transaction_rolls_back(alice, mailoutbox):
     with pytest.raises(RuntimeError), transaction.atomic():
-        portal_access_invite(contact=alice)
+        portal_access_invite(actor=SETUP, contact=alice)
         raise RuntimeError("the request failed after the invitation")
 
     assert mailoutbox == []
@@ -25,7 +26,7 @@ def test_nothing_is_sent_when_the_surrounding_transaction_rolls_back(alice, mail
 @pytest.mark.django_db(transaction=True)
 def test_the_email_leaves_only_when_the_transaction_commits(alice, mailoutbox):
     with transaction.atomic():
-        portal_access_invite(contact=alice)
+        portal_access_invite(actor=SETUP, contact=alice)
         assert mailoutbox == []
 
     assert [message.to for message in mailoutbox] == [["alice@customer-a.test"]]

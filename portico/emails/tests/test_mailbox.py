@@ -9,7 +9,7 @@ from django.urls import reverse
 from portico.customers.access import portal_access_invite
 from portico.emails.models import MailboxMessage
 from portico.emails.views import HTML_PART_CSP
-from portico.testing import UserFactory
+from portico.testing import SETUP, UserFactory
 
 from .conftest import MAILBOX_BACKEND, accept_token
 
@@ -133,7 +133,7 @@ def test_a_newcomer_follows_the_invitation_link_from_the_message_page(
     staff_client, alice, mailbox_on, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        _access, raw_token = portal_access_invite(contact=alice)
+        _access, raw_token = portal_access_invite(actor=SETUP, contact=alice)
     message = MailboxMessage.objects.get()
 
     response = staff_client.get(reverse("mailbox:detail", args=[message.pk]))

@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from portico.customers.access import portal_access_invite
 from portico.emails.models import MailboxMessage
 from portico.emails.tasks import send_email_task
-from portico.testing import MembershipFactory, UserFactory
+from portico.testing import SETUP, MembershipFactory, UserFactory
 
 from .conftest import MAILBOX_BACKEND
 
@@ -50,7 +50,7 @@ def test_an_invitation_is_kept_for_the_organization_that_sent_it(
     alice, org, mailbox_on, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        portal_access_invite(contact=alice)
+        portal_access_invite(actor=SETUP, contact=alice)
 
     assert MailboxMessage.objects.get().organization == org
 
@@ -91,7 +91,7 @@ def test_a_task_queued_without_organization_id_still_sends_and_is_kept_without_o
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_keeps_the_organization_a_queued_email_carries(alice, org, mailbox_on, settings):
     settings.TASKS = DATABASE_TASKS
-    portal_access_invite(contact=alice)
+    portal_access_invite(actor=SETUP, contact=alice)
     send_email_task.enqueue(**_old_payload())
     queued = [task.args_kwargs["kwargs"].get("organization_id") for task in DBTaskResult.objects.all()]
     assert sorted(queued, key=lambda organization_id: organization_id or 0) == [None, org.pk]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from portico.customers.access import portal_access_invite, portal_invitation_find
+from portico.testing import SETUP
 
 from .conftest import accept_token
 
@@ -15,7 +16,7 @@ def test_invitation_reaches_the_smtp_server_with_a_text_and_an_html_part_that_bo
 ):
     settings.PORTICO_BASE_URL = "https://portico.example"
 
-    access, raw_token = portal_access_invite(contact=alice)
+    access, raw_token = portal_access_invite(actor=SETUP, contact=alice)
 
     [envelope] = smtp_server.envelopes
     assert envelope.rcpt_tos == ["alice@customer-a.test"]

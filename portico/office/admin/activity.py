@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from portico.activity.models import AuditEvent, Comment, Notification, Review, ViewEvent
-from portico.activity.services import comment_delete, comment_update, notification_mark_read
+from portico.activity.notifications import notification_mark_read
+from portico.activity.services import comment_delete, comment_update
 from portico.office.forms import OfficeModelForm
 from portico.office.site import office_site
 
@@ -21,6 +22,7 @@ from .base import (
     StatusActionsMixin,
     admin_change_url,
     adopt,
+    office_actor,
     request_organization,
 )
 
@@ -43,7 +45,7 @@ def is_staff_comment(comment: Comment) -> bool:
 
 def _delete_comment(request, comment, data):
     target = comment.target
-    comment_delete(comment=comment, actor=request.user)
+    comment_delete(comment=comment, actor=office_actor(request))
     return target if target is not None else TO_CHANGELIST
 
 
@@ -98,7 +100,7 @@ class CommentAdmin(StatusActionsMixin, OrgScopedAdmin):
         fields = {name: form.cleaned_data[name] for name in form.changed_data if name in self.editable_fields}
         if fields:
             # The service reads the comment afresh under its lock; ``obj`` only lends its id.
-            adopt(obj, comment_update(comment=obj, actor=request.user, **fields))
+            adopt(obj, comment_update(comment=obj, actor=office_actor(request), **fields))
 
     def response_change(self, request, obj):
         if (
@@ -212,7 +214,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
     @admin.display(description=gettext_lazy("by"))
     def actor(self, obj):
-        return obj.actor_name
+        return obj.actor_display
 
 
 def _target_label(obj) -> str:

@@ -28,7 +28,9 @@ from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from portico.accounts.throttle import client_ip
 from portico.activity.services import comment_add, comments_for
+from portico.actors import Actor
 from portico.money import format_money
 from portico.office.forms import CommentForm
 from portico.organizations.models import Organization
@@ -40,6 +42,11 @@ def request_organization(request: HttpRequest) -> Organization | None:
     if not organization:
         return None
     return getattr(organization, "_wrapped", organization)
+
+
+def office_actor(request: HttpRequest) -> Actor:
+    """The staff member making the request, as the services' actor."""
+    return Actor.staff(request.user, ip_address=client_ip(request))
 
 
 def is_member(request: HttpRequest) -> bool:
@@ -89,6 +96,14 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+class ServiceRefused(Exception):
+    """A service refused a save the admin's forms had accepted; the page is shown again with its errors."""
+
+    def __init__(self, error: ValidationError):
+        super().__init__(error)
+        self.error = error
 
 
 def admin_change_url(obj: models.Model) -> str:
@@ -437,7 +452,7 @@ class CommentsMixin:
                 comment_add(
                     target=obj,
                     body=form.cleaned_data["body"],
-                    author_user=request.user,
+                    actor=office_actor(request),
                     display_in_portal=form.cleaned_data["display_in_portal"],
                 )
             except ValidationError as exc:

@@ -35,6 +35,7 @@ from .base import (
     adopt,
     cell,
     link,
+    office_actor,
     organization_today,
     request_organization,
 )
@@ -135,22 +136,27 @@ class CustomerAdmin(StatusActionsMixin, OrgScopedAdmin):
                 for name in form.changed_data
                 if name in CUSTOMER_EDITABLE_FIELDS
             }
-            adopt(obj, customer_update(customer=obj, actor=request.user, **fields))
+            adopt(obj, customer_update(customer=obj, actor=office_actor(request), **fields))
             return
         fields = {
             name: form.cleaned_data[name] for name in CUSTOMER_EDITABLE_FIELDS if name in form.cleaned_data
         }
-        adopt(obj, customer_create(organization=request_organization(request), actor=request.user, **fields))
+        adopt(
+            obj,
+            customer_create(
+                organization=request_organization(request), actor=office_actor(request), **fields
+            ),
+        )
 
     def save_formset(self, request, form, formset, change):
         contacts = formset.save(commit=False)
         for contact in formset.deleted_objects:
-            contact_person_delete(contact=contact, actor=request.user)
+            contact_person_delete(contact=contact, actor=office_actor(request))
         # Save the new primary contact last, so that it takes the flag from the others.
         for contact in sorted(contacts, key=lambda c: c.is_primary):
             contact.organization = form.instance.organization
             contact.customer = form.instance
-            contact_person_save(contact=contact, actor=request.user)
+            contact_person_save(contact=contact, actor=office_actor(request))
 
     def extra_change_context(self, request, obj) -> dict:
         context = super().extra_change_context(request, obj)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -11,19 +12,17 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from portico.activity.models import ViewEvent
 from portico.activity.selectors import document_version, view_marker_for, viewed_exists
-from portico.activity.services import audit_record
 from portico.money import format_money
 from portico.office.forms import DocumentHeaderForm, LineForm, LineFormSet
-from portico.organizations.services import number_next
 from portico.payments.models import CustomerPayment
 from portico.payments.services import payment_allocate, refund_create
 from portico.sales.models import CreditNote, Invoice
 from portico.sales.services.documents import (
+    document_create,
     document_delete,
-    document_recalculate,
+    document_update,
     is_editable,
     kind_of,
-    snapshot_customer,
 )
 from portico.sales.services.invoices import credit_note_apply, retainer_apply
 
@@ -31,9 +30,11 @@ from .base import (
     CommentsMixin,
     OrgScopedAdmin,
     OrgScopedInline,
+    ServiceRefused,
     StatusActionsMixin,
     Table,
     money_column,
+    office_actor,
     organization_locale,
     organization_today,
     request_organization,
@@ -305,42 +306,55 @@ class DocumentAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (obj is None or is_editable(obj))
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.organization = request_organization(request)
-            obj.number = number_next(organization=obj.organization, kind=kind_of(obj).series)
-        obj.currency = obj.customer.currency
-        snapshot_customer(obj, obj.customer)
-        obj.save()
+    # Saving: the header form and the line forms only parse what was typed; one service call creates or
+    # changes the document, on its locked row. What the service refuses is shown at the fields it names.
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ServiceRefused as refused:
+            # The refused save was rolled back; the same page is shown again with the service's errors.
+            request.office_service_error = refused.error
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def save_formset(self, request, form, formset, change):
-        formset.save(commit=False)
-        for line in formset.deleted_objects:
-            line.delete()
-        position = 0
-        for line_form in formset.forms:
-            if line_form in formset.deleted_forms or (
-                not line_form.has_changed() and not line_form.instance.pk
-            ):
-                continue
-            line = line_form.instance
-            line.document = form.instance
-            line.position = position
-            line.save()
-            position += 1
+    def save_model(self, request, obj, form, change):
+        """Nothing is saved until the lines are parsed too (``save_related``)."""
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        document = document_recalculate(document=form.instance)
-        audit_record(
-            organization=document.organization,
-            action=f"{document._meta.model_name}.{'edited' if change else 'created'}",
-            target=document,
-            actor_user=request.user,
-        )
+        [lines_formset] = [f for f in formsets if isinstance(f, LineFormSet)]
+        data = form.cleaned_data
+        header = {
+            name: data[name]
+            for name in self.header_fields
+            if name in data and name not in ("customer", "date")
+        }
+        try:
+            if change:
+                document = document_update(
+                    document=form.instance,
+                    customer=data["customer"],
+                    date=data["date"],
+                    lines=lines_formset.line_inputs(),
+                    actor=office_actor(request),
+                    **header,
+                )
+            else:
+                document = document_create(
+                    model=self.model,
+                    customer=data["customer"],
+                    date=data["date"],
+                    lines=lines_formset.line_inputs(),
+                    actor=office_actor(request),
+                    **header,
+                )
+        except ValidationError as error:
+            raise ServiceRefused(error) from error
+        form.instance.pk = document.pk
+        form.instance.refresh_from_db()
+        for formset in formsets:  # what the admin's history message reads; the service saved the lines
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def delete_model(self, request, obj):
-        document_delete(document=obj, actor=request.user)
+        document_delete(document=obj, actor=office_actor(request))
 
     def extra_change_context(self, request, obj) -> dict:
         context = super().extra_change_context(request, obj)
@@ -369,25 +383,29 @@ def apply_credits_to_invoice(request, invoice, data):
     """Apply the chosen credit note, retainer or payment's unused amount to the invoice."""
     source = data["source"]
     if isinstance(source, CreditNote):
-        credit_note_apply(credit_note=source, invoice=invoice, amount=data["amount"], actor=request.user)
+        credit_note_apply(
+            credit_note=source, invoice=invoice, amount=data["amount"], actor=office_actor(request)
+        )
     elif isinstance(source, CustomerPayment):
-        payment_allocate(payment=source, allocations=[(invoice, data["amount"])], actor=request.user)
+        payment_allocate(payment=source, allocations=[(invoice, data["amount"])], actor=office_actor(request))
     else:
-        retainer_apply(retainer=source, invoice=invoice, amount=data["amount"], actor=request.user)
+        retainer_apply(retainer=source, invoice=invoice, amount=data["amount"], actor=office_actor(request))
 
 
 def apply_retainer(request, retainer, data):
-    retainer_apply(retainer=retainer, invoice=data["invoice"], amount=data["amount"], actor=request.user)
+    retainer_apply(
+        retainer=retainer, invoice=data["invoice"], amount=data["amount"], actor=office_actor(request)
+    )
 
 
 def apply_credit_note(request, credit_note, data):
     credit_note_apply(
-        credit_note=credit_note, invoice=data["invoice"], amount=data["amount"], actor=request.user
+        credit_note=credit_note, invoice=data["invoice"], amount=data["amount"], actor=office_actor(request)
     )
 
 
 def refund_from(request, source, data):
-    refund_create(source=source, actor=request.user, **data)
+    refund_create(source=source, actor=office_actor(request), **data)
 
 
 class PaymentsPanelMixin:

@@ -14,7 +14,7 @@ from portico.office.site import office_site
 from portico.organizations.models import Membership, NumberSeries, Organization
 from portico.organizations.services import ORGANIZATION_SETTINGS_FIELDS, organization_update
 
-from .base import OrgScopedAdmin, adopt, request_organization
+from .base import OrgScopedAdmin, adopt, office_actor, request_organization
 
 
 @admin.register(Organization, site=office_site)
@@ -101,7 +101,7 @@ class OrganizationAdmin(OrgScopedAdmin):
             for name in form.changed_data
             if name in ORGANIZATION_SETTINGS_FIELDS
         }
-        adopt(obj, organization_update(organization=obj, actor=request.user, **fields))
+        adopt(obj, organization_update(organization=obj, actor=office_actor(request), **fields))
 
 
 @admin.register(NumberSeries, site=office_site)

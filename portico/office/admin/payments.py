@@ -36,25 +36,26 @@ from .base import (
     cell,
     link,
     money_column,
+    office_actor,
     organization_locale,
 )
 
 
 def _allocate(request, payment, data):
-    payment_allocate(payment=payment, allocations=data["allocations"], actor=request.user)
+    payment_allocate(payment=payment, allocations=data["allocations"], actor=office_actor(request))
 
 
 def _refund(request, payment, data):
-    refund_create(source=payment, actor=request.user, **data)
+    refund_create(source=payment, actor=office_actor(request), **data)
 
 
 def _delete(request, payment, data):
-    payment_delete(payment=payment, actor=request.user)
+    payment_delete(payment=payment, actor=office_actor(request))
     return TO_CHANGELIST
 
 
 def _unallocate(request, payment, allocation):
-    payment_unallocate(allocation=allocation, actor=request.user)
+    payment_unallocate(allocation=allocation, actor=office_actor(request))
 
 
 def _describe_allocation(allocation: PaymentAllocation) -> str:
@@ -69,7 +70,7 @@ def _describe_allocation(allocation: PaymentAllocation) -> str:
 
 def _delete_refund(request, refund, data):
     source = refund.source
-    refund_delete(refund=refund, actor=request.user)
+    refund_delete(refund=refund, actor=office_actor(request))
     return source
 
 
@@ -196,7 +197,7 @@ class CustomerPaymentAdmin(MoneyDisplayMixin, StatusActionsMixin, OrgScopedAdmin
         }
         if fields:
             # The service reads the payment afresh under its lock; ``obj`` only lends its id.
-            adopt(obj, payment_update(payment=obj, actor=request.user, **fields))
+            adopt(obj, payment_update(payment=obj, actor=office_actor(request), **fields))
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -43,6 +43,7 @@ from .base import (
     adopt,
     cell,
     link,
+    office_actor,
     organization_today,
     when_status,
 )
@@ -78,7 +79,7 @@ class ProjectAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
         StatusAction(
             "invoice-time",
             gettext_lazy("Invoice unbilled time"),
-            lambda r, p, d: project_invoice_time(project=p, actor=r.user),
+            lambda r, p, d: project_invoice_time(project=p, actor=office_actor(r)),
             lambda p: p.billing_method != Project.BillingMethod.FIXED,
             success=gettext_lazy("The unbilled time of %(number)s is on a new draft invoice."),
         ),
@@ -98,10 +99,10 @@ class ProjectAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
         data = form.cleaned_data
         if change:
             fields = {name: data[name] for name in form.changed_data if name in PROJECT_EDITABLE_FIELDS}
-            adopt(obj, project_update(project=obj, actor=request.user, **fields))
+            adopt(obj, project_update(project=obj, actor=office_actor(request), **fields))
             return
         fields = {name: data[name] for name in PROJECT_EDITABLE_FIELDS if name in data}
-        adopt(obj, project_create(customer=data["customer"], actor=request.user, **fields))
+        adopt(obj, project_create(customer=data["customer"], actor=office_actor(request), **fields))
 
     def save_formset(self, request, form, formset, change):
         formset.save(commit=False)
@@ -115,10 +116,15 @@ class ProjectAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
             }
             if task_form.instance.pk:
                 task_update(
-                    task=task_form.instance, **{k: v for k, v in data.items() if k in task_form.changed_data}
+                    task=task_form.instance,
+                    actor=office_actor(request),
+                    **{k: v for k, v in data.items() if k in task_form.changed_data},
                 )
             else:
-                adopt(task_form.instance, task_create(project=form.instance, **data))
+                adopt(
+                    task_form.instance,
+                    task_create(project=form.instance, actor=office_actor(request), **data),
+                )
 
     def extra_change_context(self, request, obj) -> dict:
         context = super().extra_change_context(request, obj)
@@ -196,22 +202,22 @@ class TimeEntryAdmin(OrgScopedAdmin):
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in self.fields}
         if change:
-            adopt(obj, time_entry_update(entry=obj, **data))
+            adopt(obj, time_entry_update(entry=obj, actor=office_actor(request), **data))
         else:
-            adopt(obj, time_entry_log(**data))
+            adopt(obj, time_entry_log(actor=office_actor(request), **data))
 
     def delete_model(self, request, obj):
-        time_entry_delete(entry=obj)
+        time_entry_delete(entry=obj, actor=office_actor(request))
 
     def delete_queryset(self, request, queryset):
         for entry in queryset:
-            time_entry_delete(entry=entry)
+            time_entry_delete(entry=entry, actor=office_actor(request))
 
 
 def _decide(approve: bool):
     def run(request, approval, data):
         return timesheet_approval_decide(
-            approval=approval, approve=approve, reason=data.get("reason", ""), actor=request.user
+            approval=approval, approve=approve, reason=data.get("reason", ""), actor=office_actor(request)
         )
 
     return run
@@ -219,7 +225,7 @@ def _decide(approve: bool):
 
 def _delete_approval(request, approval, data):
     project = approval.project
-    timesheet_approval_delete(approval=approval, actor=request.user)
+    timesheet_approval_delete(approval=approval, actor=office_actor(request))
     return project
 
 
@@ -244,7 +250,7 @@ class TimesheetApprovalAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
         StatusAction(
             "send",
             gettext_lazy("Send for approval"),
-            lambda r, a, d: timesheet_approval_send(approval=a, actor=r.user),
+            lambda r, a, d: timesheet_approval_send(approval=a, actor=office_actor(r)),
             when_status(AS.DRAFT),
             success=gettext_lazy("Timesheet %(number)s was sent for approval."),
         ),
@@ -314,7 +320,7 @@ class TimesheetApprovalAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
                 project=data["project"],
                 period_start=data["period_start"],
                 period_end=data["period_end"],
-                actor=request.user,
+                actor=office_actor(request),
             ),
         )
 

@@ -48,6 +48,7 @@ from .base import (
     cell,
     link,
     money_column,
+    office_actor,
     organization_locale,
     organization_today,
     today_in,
@@ -77,11 +78,11 @@ def _describe_application(application) -> str:
 
 
 def _remove_credit(request, document, application):
-    credit_application_remove(application=application, actor=request.user)
+    credit_application_remove(application=application, actor=office_actor(request))
 
 
 def _remove_retainer(request, document, application):
-    retainer_application_remove(application=application, actor=request.user)
+    retainer_application_remove(application=application, actor=office_actor(request))
 
 
 REMOVE_HELP = gettext_lazy("The invoice owes this amount again, and the credit is available to apply again.")
@@ -121,21 +122,21 @@ class QuoteAdmin(DocumentAdmin):
         StatusAction(
             "send",
             gettext_lazy("Mark as sent"),
-            lambda r, q, d: quote_send(quote=q, actor=r.user),
+            lambda r, q, d: quote_send(quote=q, actor=office_actor(r)),
             when_status(Quote.Status.DRAFT),
             success=gettext_lazy("Quote %(number)s was sent."),
         ),
         StatusAction(
             "accept",
             gettext_lazy("Mark accepted"),
-            lambda r, q, d: quote_accept(quote=q, actor=r.user),
+            lambda r, q, d: quote_accept(quote=q, actor=office_actor(r)),
             when_status(Quote.Status.SENT),
             success=gettext_lazy("Quote %(number)s was marked accepted."),
         ),
         StatusAction(
             "decline",
             gettext_lazy("Mark declined"),
-            lambda r, q, d: quote_decline(quote=q, reason=d["reason"], actor=r.user),
+            lambda r, q, d: quote_decline(quote=q, reason=d["reason"], actor=office_actor(r)),
             when_status(Quote.Status.SENT),
             form_class=ReasonForm,
             success=gettext_lazy("Quote %(number)s was marked declined."),
@@ -143,28 +144,28 @@ class QuoteAdmin(DocumentAdmin):
         StatusAction(
             "expire",
             gettext_lazy("Mark expired"),
-            lambda r, q, d: quote_mark_expired(quote=q, actor=r.user),
+            lambda r, q, d: quote_mark_expired(quote=q, actor=office_actor(r)),
             when_status(Quote.Status.SENT),
             success=gettext_lazy("Quote %(number)s was marked expired."),
         ),
         StatusAction(
             "revise",
             gettext_lazy("Revise"),
-            lambda r, q, d: quote_revise(quote=q, actor=r.user),
+            lambda r, q, d: quote_revise(quote=q, actor=office_actor(r)),
             when_status(Quote.Status.DECLINED, Quote.Status.EXPIRED),
             success=gettext_lazy("Quote %(number)s is a draft again, as a new version."),
         ),
         StatusAction(
             "to-sales-order",
             gettext_lazy("Convert to sales order"),
-            lambda r, q, d: quote_convert_to_sales_order(quote=q, actor=r.user),
+            lambda r, q, d: quote_convert_to_sales_order(quote=q, actor=office_actor(r)),
             lambda q: q.status in (Quote.Status.SENT, Quote.Status.ACCEPTED) and not q.sales_order_id,
             success=gettext_lazy("A sales order was made from quote %(number)s."),
         ),
         StatusAction(
             "to-invoice",
             gettext_lazy("Convert to invoice"),
-            lambda r, q, d: quote_convert_to_invoice(quote=q, actor=r.user),
+            lambda r, q, d: quote_convert_to_invoice(quote=q, actor=office_actor(r)),
             # A quote that became a sales order is invoiced through its order.
             lambda q: q.status in (Quote.Status.SENT, Quote.Status.ACCEPTED) and not q.sales_order_id,
             success=gettext_lazy("An invoice was made from quote %(number)s."),
@@ -214,7 +215,7 @@ class InvoiceAdmin(PaymentsPanelMixin, DocumentAdmin):
         StatusAction(
             "send",
             gettext_lazy("Mark as sent"),
-            lambda r, i, d: invoice_send(invoice=i, actor=r.user),
+            lambda r, i, d: invoice_send(invoice=i, actor=office_actor(r)),
             when_status(Invoice.Status.DRAFT),
             success=gettext_lazy("Invoice %(number)s was sent."),
         ),
@@ -229,7 +230,7 @@ class InvoiceAdmin(PaymentsPanelMixin, DocumentAdmin):
         StatusAction(
             "void",
             gettext_lazy("Void"),
-            lambda r, i, d: invoice_void(invoice=i, actor=r.user),
+            lambda r, i, d: invoice_void(invoice=i, actor=office_actor(r)),
             when_status(Invoice.Status.DRAFT, Invoice.Status.SENT),
             confirm=True,
             destructive=True,
@@ -317,7 +318,7 @@ class RetainerInvoiceAdmin(PaymentsPanelMixin, DocumentAdmin):
         StatusAction(
             "send",
             gettext_lazy("Mark as sent"),
-            lambda r, o, d: retainer_invoice_send(retainer=o, actor=r.user),
+            lambda r, o, d: retainer_invoice_send(retainer=o, actor=office_actor(r)),
             when_status(RetainerInvoice.Status.DRAFT),
             success=gettext_lazy("Retainer invoice %(number)s was sent."),
         ),
@@ -340,7 +341,7 @@ class RetainerInvoiceAdmin(PaymentsPanelMixin, DocumentAdmin):
         StatusAction(
             "void",
             gettext_lazy("Void"),
-            lambda r, o, d: retainer_invoice_void(retainer=o, actor=r.user),
+            lambda r, o, d: retainer_invoice_void(retainer=o, actor=office_actor(r)),
             when_status(RetainerInvoice.Status.DRAFT, RetainerInvoice.Status.SENT),
             confirm=True,
             destructive=True,
@@ -417,7 +418,7 @@ class CreditNoteAdmin(DocumentAdmin):
         StatusAction(
             "open",
             gettext_lazy("Issue (open)"),
-            lambda r, o, d: credit_note_open(credit_note=o, actor=r.user),
+            lambda r, o, d: credit_note_open(credit_note=o, actor=office_actor(r)),
             when_status(CreditNote.Status.DRAFT),
             success=gettext_lazy("Credit note %(number)s is open."),
         ),
@@ -440,7 +441,7 @@ class CreditNoteAdmin(DocumentAdmin):
         StatusAction(
             "void",
             gettext_lazy("Void"),
-            lambda r, o, d: credit_note_void(credit_note=o, actor=r.user),
+            lambda r, o, d: credit_note_void(credit_note=o, actor=office_actor(r)),
             when_status(CreditNote.Status.DRAFT, CreditNote.Status.OPEN),
             confirm=True,
             destructive=True,
@@ -475,21 +476,21 @@ class SalesOrderAdmin(DocumentAdmin):
         StatusAction(
             "confirm",
             gettext_lazy("Confirm"),
-            lambda r, o, d: sales_order_confirm(order=o, actor=r.user),
+            lambda r, o, d: sales_order_confirm(order=o, actor=office_actor(r)),
             when_status(SalesOrder.Status.DRAFT),
             success=gettext_lazy("Sales order %(number)s is confirmed."),
         ),
         StatusAction(
             "to-invoice",
             gettext_lazy("Convert to invoice"),
-            lambda r, o, d: sales_order_convert_to_invoice(order=o, actor=r.user),
+            lambda r, o, d: sales_order_convert_to_invoice(order=o, actor=office_actor(r)),
             when_status(SalesOrder.Status.OPEN),
             success=gettext_lazy("An invoice was made from sales order %(number)s."),
         ),
         StatusAction(
             "void",
             gettext_lazy("Void"),
-            lambda r, o, d: sales_order_void(order=o, actor=r.user),
+            lambda r, o, d: sales_order_void(order=o, actor=office_actor(r)),
             when_status(SalesOrder.Status.DRAFT, SalesOrder.Status.OPEN),
             confirm=True,
             destructive=True,

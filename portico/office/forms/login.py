@@ -8,6 +8,7 @@ from django.db import transaction
 
 from portico.accounts.forms import ThrottledAuthenticationForm, ThrottledPasswordChangeForm
 from portico.activity.services import audit_record
+from portico.actors import Actor
 from portico.organizations.models import Membership
 from portico.organizations.selectors import organization_for_staff
 
@@ -36,8 +37,8 @@ class OfficeAuthenticationForm(ThrottledAuthenticationForm, AdminAuthenticationF
                 audit_record(
                     organization=membership.organization,
                     action="office.login_failed",
+                    actor=Actor.system("office sign-in", ip_address=self.client_address),
                     data={"email": email, "reason": reason},
-                    ip_address=self.client_address,
                 )
 
 

@@ -5,16 +5,22 @@ from __future__ import annotations
 from django.urls import reverse
 
 from portico.activity.models import AuditEvent, Comment, Notification
-from portico.activity.services import comment_add, notification_create
+from portico.activity.notifications import notification_create
+from portico.activity.services import comment_add
+from portico.actors import Actor
 from portico.projects.services import project_create
-from portico.testing import make_invoice, make_quote
+from portico.testing import SETUP, make_invoice, make_quote
 
 from .conftest import action_url, admin_url, messages_of
 
 
 def test_staff_reads_and_adds_a_comment_displayed_in_the_portal(staff_client, customer_a, contact_a, staff):
     quote = make_quote(customer_a, "100.00")
-    comment_add(target=quote, body="Can you do 90?", author_contact=contact_a)
+    comment_add(
+        actor=Actor.for_contact(contact_a),
+        target=quote,
+        body="Can you do 90?",
+    )
 
     page = staff_client.get(admin_url(quote)).content.decode()
     response = staff_client.post(
@@ -39,7 +45,7 @@ def test_an_internal_comment_is_not_displayed_in_the_portal(staff_client, custom
 
 
 def test_an_empty_comment_is_refused(staff_client, customer_a):
-    project = project_create(customer=customer_a, name="Website")
+    project = project_create(actor=SETUP, customer=customer_a, name="Website")
 
     response = staff_client.post(
         reverse("office:projects_project_comment", args=[project.pk]), {"body": ""}, follow=True
@@ -51,7 +57,11 @@ def test_an_empty_comment_is_refused(staff_client, customer_a):
 
 def test_comments_are_neither_added_nor_deleted_through_the_admins_own_pages(staff_client, customer_a, staff):
     invoice = make_invoice(customer_a, "10.00")
-    comment = comment_add(target=invoice, body="Internal note", author_user=staff)
+    comment = comment_add(
+        actor=Actor.staff(staff),
+        target=invoice,
+        body="Internal note",
+    )
 
     listing = staff_client.get(admin_url(Comment, "changelist")).content.decode()
 
@@ -102,19 +112,29 @@ def test_every_commentable_page_offers_the_comment_form(staff_client, customer_a
     from portico.sales.services.salesorders import sales_order_create
     from portico.testing import lines, make_retainer, today
 
-    project = project_create(customer=customer_a, name="Website")
-    time_entry_log(task=task_create(project=project, name="Design"), date=today(), hours="1", user=staff)
+    project = project_create(actor=SETUP, customer=customer_a, name="Website")
+    time_entry_log(
+        actor=SETUP,
+        task=task_create(actor=SETUP, project=project, name="Design"),
+        date=today(),
+        hours="1",
+        user=staff,
+    )
     records = [
         make_quote(customer_a, "1.00"),
         make_invoice(customer_a, "1.00"),
         make_retainer(customer_a, "1.00"),
-        sales_order_create(customer=customer_a, date=today(), lines=lines("1.00")),
+        sales_order_create(actor=SETUP, customer=customer_a, date=today(), lines=lines("1.00")),
         project,
-        timesheet_approval_create(project=project, period_start=today(), period_end=today()),
+        timesheet_approval_create(actor=SETUP, project=project, period_start=today(), period_end=today()),
     ]
 
     for record in records:
-        comment_add(target=record, body=f"Note on {record}", author_user=staff)
+        comment_add(
+            actor=Actor.staff(staff),
+            target=record,
+            body=f"Note on {record}",
+        )
         html = staff_client.get(admin_url(record)).content.decode()
         assert 'name="display_in_portal"' in html, record
         assert f"Note on {record}" in html, record

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from portico.activity.models import Comment
 from portico.activity.services import comment_add
+from portico.actors import Actor
 from portico.testing import audit_actions, db_state, make_invoice
 
 from .conftest import action_url, admin_url, assert_refused, messages_of
@@ -19,12 +20,20 @@ def invoice(customer_a):
 
 @pytest.fixture
 def staff_comment(invoice, staff):
-    return comment_add(target=invoice, body="We will ship Monday.", author_user=staff)
+    return comment_add(
+        actor=Actor.staff(staff),
+        target=invoice,
+        body="We will ship Monday.",
+    )
 
 
 @pytest.fixture
 def contact_comment(invoice, contact_a):
-    return comment_add(target=invoice, body="Where is my order?", author_contact=contact_a)
+    return comment_add(
+        actor=Actor.for_contact(contact_a),
+        target=invoice,
+        body="Where is my order?",
+    )
 
 
 def test_the_comments_panel_offers_edit_and_delete_for_staff_comments_only(

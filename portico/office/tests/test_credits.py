@@ -8,7 +8,7 @@ from portico.payments.models import Refund
 from portico.payments.services import payment_record
 from portico.sales.models import CreditNote, Invoice, RetainerInvoice, SalesOrder
 from portico.sales.services.salesorders import sales_order_confirm, sales_order_create
-from portico.testing import db_state, lines, make_credit_note, make_invoice, make_retainer, today
+from portico.testing import SETUP, db_state, lines, make_credit_note, make_invoice, make_retainer, today
 
 from .conftest import action_url, admin_url, assert_refused, formset_data, line, messages_of
 
@@ -93,7 +93,7 @@ def test_voiding_an_applied_credit_note_is_refused(staff_client, customer_a):
 
     invoice = make_invoice(customer_a, "100.00")
     credit_note = make_credit_note(customer_a, "30.00")
-    credit_note_apply(credit_note=credit_note, invoice=invoice, amount="10.00")
+    credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount="10.00")
     credit_note.refresh_from_db()
     before = db_state(credit_note, invoice)
 
@@ -116,7 +116,9 @@ def test_invoice_page_applies_a_retainer_or_a_credit_note(staff_client, customer
     invoice = make_invoice(customer_a, "100.00")
     credit_note = make_credit_note(customer_a, "30.00")
     retainer = make_retainer(customer_a, "50.00")
-    payment_record(customer=customer_a, amount="50.00", date=today(), allocations=[(retainer, "50.00")])
+    payment_record(
+        actor=SETUP, customer=customer_a, amount="50.00", date=today(), allocations=[(retainer, "50.00")]
+    )
 
     page = staff_client.get(action_url(invoice, "apply-credits")).content.decode()
     staff_client.post(
@@ -135,8 +137,10 @@ def test_invoice_page_applies_a_retainer_or_a_credit_note(staff_client, customer
 
 def test_invoice_page_applies_a_payments_unused_credit(staff_client, customer_a, customer_b):
     invoice = make_invoice(customer_a, "100.00")
-    payment = payment_record(customer=customer_a, amount="40.00", date=today())
-    payment_record(customer=customer_b, amount="70.00", date=today())  # not this customer's credit
+    payment = payment_record(actor=SETUP, customer=customer_a, amount="40.00", date=today())
+    payment_record(
+        actor=SETUP, customer=customer_b, amount="70.00", date=today()
+    )  # not this customer's credit
 
     page = staff_client.get(action_url(invoice, "apply-credits")).content.decode()
     staff_client.post(
@@ -153,7 +157,7 @@ def test_invoice_page_applies_a_payments_unused_credit(staff_client, customer_a,
 
 def test_applying_more_than_a_payments_unused_credit_is_refused(staff_client, customer_a):
     invoice = make_invoice(customer_a, "100.00")
-    payment = payment_record(customer=customer_a, amount="40.00", date=today())
+    payment = payment_record(actor=SETUP, customer=customer_a, amount="40.00", date=today())
     before = db_state(invoice, payment)
 
     response = staff_client.post(
@@ -169,7 +173,9 @@ def test_staff_sends_a_retainer_and_applies_what_was_paid_to_an_invoice(staff_cl
     staff_client.post(action_url(retainer, "send"))
     retainer.refresh_from_db()
     assert retainer.status == RetainerInvoice.Status.SENT
-    payment_record(customer=customer_a, amount="80.00", date=today(), allocations=[(retainer, "80.00")])
+    payment_record(
+        actor=SETUP, customer=customer_a, amount="80.00", date=today(), allocations=[(retainer, "80.00")]
+    )
     invoice = make_invoice(customer_a, "60.00")
 
     staff_client.post(action_url(retainer, "apply"), {"invoice": invoice.pk, "amount": "60.00"})
@@ -182,7 +188,9 @@ def test_staff_sends_a_retainer_and_applies_what_was_paid_to_an_invoice(staff_cl
 
 def test_applying_more_retainer_than_available_is_refused(staff_client, customer_a):
     retainer = make_retainer(customer_a, "80.00")
-    payment_record(customer=customer_a, amount="30.00", date=today(), allocations=[(retainer, "30.00")])
+    payment_record(
+        actor=SETUP, customer=customer_a, amount="30.00", date=today(), allocations=[(retainer, "30.00")]
+    )
     invoice = make_invoice(customer_a, "60.00")
     retainer.refresh_from_db()
     before = db_state(invoice, retainer)
@@ -195,7 +203,9 @@ def test_applying_more_retainer_than_available_is_refused(staff_client, customer
 
 def test_staff_refunds_an_unused_retainer(staff_client, customer_a):
     retainer = make_retainer(customer_a, "80.00")
-    payment_record(customer=customer_a, amount="80.00", date=today(), allocations=[(retainer, "80.00")])
+    payment_record(
+        actor=SETUP, customer=customer_a, amount="80.00", date=today(), allocations=[(retainer, "80.00")]
+    )
 
     staff_client.post(
         action_url(retainer, "refund"), {"amount": "80.00", "date": today().isoformat(), "mode": "check"}
@@ -208,7 +218,9 @@ def test_staff_refunds_an_unused_retainer(staff_client, customer_a):
 
 def test_voiding_a_paid_retainer_is_refused(staff_client, customer_a):
     retainer = make_retainer(customer_a, "80.00")
-    payment_record(customer=customer_a, amount="80.00", date=today(), allocations=[(retainer, "80.00")])
+    payment_record(
+        actor=SETUP, customer=customer_a, amount="80.00", date=today(), allocations=[(retainer, "80.00")]
+    )
     retainer.refresh_from_db()
     before = db_state(retainer)
 
@@ -219,7 +231,7 @@ def test_voiding_a_paid_retainer_is_refused(staff_client, customer_a):
 
 
 def test_staff_confirms_a_sales_order_and_converts_it_to_an_invoice(staff_client, customer_a):
-    order = sales_order_create(customer=customer_a, date=today(), lines=lines("70.00"))
+    order = sales_order_create(actor=SETUP, customer=customer_a, date=today(), lines=lines("70.00"))
 
     staff_client.post(action_url(order, "confirm"))
     order.refresh_from_db()
@@ -237,7 +249,7 @@ def test_staff_confirms_a_sales_order_and_converts_it_to_an_invoice(staff_client
 
 
 def test_converting_a_draft_sales_order_is_refused(staff_client, customer_a):
-    order = sales_order_create(customer=customer_a, date=today(), lines=lines("70.00"))
+    order = sales_order_create(actor=SETUP, customer=customer_a, date=today(), lines=lines("70.00"))
 
     response = staff_client.post(action_url(order, "to-invoice"), follow=True)
 
@@ -247,7 +259,8 @@ def test_converting_a_draft_sales_order_is_refused(staff_client, customer_a):
 
 def test_staff_voids_an_open_sales_order_after_confirming(staff_client, customer_a):
     order = sales_order_confirm(
-        order=sales_order_create(customer=customer_a, date=today(), lines=lines("70.00"))
+        actor=SETUP,
+        order=sales_order_create(actor=SETUP, customer=customer_a, date=today(), lines=lines("70.00")),
     )
 
     assert "Are you sure?" in staff_client.get(action_url(order, "void")).content.decode()

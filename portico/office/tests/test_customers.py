@@ -8,7 +8,7 @@ from decimal import Decimal
 from portico.activity.models import AuditEvent
 from portico.customers.models import ContactPerson, Customer
 from portico.payments.services import payment_record
-from portico.testing import ContactPersonFactory, make_invoice, make_quote, today
+from portico.testing import SETUP, ContactPersonFactory, make_invoice, make_quote, today
 
 from .conftest import admin_url, formset_data
 
@@ -156,7 +156,9 @@ def test_customer_list_and_search(staff_client, customer_a, customer_b):
 def test_customer_page_shows_the_account_figures_and_recent_documents(staff_client, customer_a):
     invoice = make_invoice(customer_a, "500.00")
     make_quote(customer_a, "80.00")
-    payment_record(customer=customer_a, amount="300.00", date=today(), allocations=[(invoice, "200.00")])
+    payment_record(
+        actor=SETUP, customer=customer_a, amount="300.00", date=today(), allocations=[(invoice, "200.00")]
+    )
 
     html = staff_client.get(admin_url(customer_a)).content.decode()
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from portico.customers.models import Customer
 from portico.projects.services import project_create
 from portico.sales.models import Invoice, Quote, RetainerInvoice
-from portico.testing import ItemFactory, make_invoice, make_quote, today
+from portico.testing import SETUP, ItemFactory, make_invoice, make_quote, today
 
 from .conftest import admin_url, formset_data, line
 
@@ -31,7 +31,7 @@ def test_a_line_without_description_or_item_is_refused(staff_client, customer_a)
 
     response = staff_client.post(admin_url(Quote, "add"), data)
 
-    assert "Enter a description or choose an item." in response.content.decode()
+    assert "Line 1 needs a description." in response.content.decode()
     assert not Quote.objects.exists()
 
 
@@ -46,13 +46,13 @@ def test_a_discount_over_100_percent_is_refused_on_its_line(staff_client, custom
 
 
 def test_a_retainer_for_another_customers_project_is_refused(staff_client, customer_a, customer_b):
-    project = project_create(customer=customer_b, name="Theirs")
+    project = project_create(actor=SETUP, customer=customer_b, name="Theirs")
     data = {"customer": customer_a.pk, "date": today().isoformat(), "project": project.pk}
     data.update(formset_data("lines", [line()]))
 
     response = staff_client.post(admin_url(RetainerInvoice, "add"), data)
 
-    assert "The project belongs to another customer." in response.content.decode()
+    assert "This project belongs to another customer." in response.content.decode()
     assert not RetainerInvoice.objects.exists()
 
 
@@ -108,12 +108,23 @@ def test_an_overdue_invoice_shows_as_overdue_on_its_page(staff_client, customer_
 def test_a_line_with_an_item_and_no_rate_takes_the_items_price(staff_client, org, customer_a):
     item = ItemFactory(organization=org, name="Support hour", rate=Decimal("75.00"))
     data = {"customer": customer_a.pk, "date": today().isoformat(), "due_date": ""}
-    data.update(formset_data("lines", [line(description="", rate="0", quantity="2", item=item.pk)]))
+    data.update(formset_data("lines", [line(description="", rate="", quantity="2", item=item.pk)]))
 
     assert staff_client.post(admin_url(Invoice, "add"), data).status_code == 302
 
     invoice = Invoice.objects.get()
     assert (invoice.lines.get().rate, invoice.total) == (Decimal("75.00"), Decimal("150.00"))
+
+
+def test_a_line_with_an_item_and_a_rate_of_0_is_free(staff_client, org, customer_a):
+    item = ItemFactory(organization=org, name="Support hour", rate=Decimal("75.00"))
+    data = {"customer": customer_a.pk, "date": today().isoformat(), "due_date": ""}
+    data.update(formset_data("lines", [line(description="", rate="0", quantity="2", item=item.pk)]))
+
+    assert staff_client.post(admin_url(Invoice, "add"), data).status_code == 302
+
+    invoice = Invoice.objects.get()
+    assert (invoice.lines.get().rate, invoice.total) == (Decimal("0"), Decimal("0"))
 
 
 def test_new_lines_start_with_the_organizations_default_tax(staff_client, org, tax):
@@ -130,7 +141,7 @@ def test_new_lines_start_with_the_organizations_default_tax(staff_client, org, t
 def test_a_line_without_tax_takes_its_items_tax(staff_client, org, customer_a, tax):
     item = ItemFactory(organization=org, name="Audit day", rate=Decimal("100.00"), tax=tax)
     data = {"customer": customer_a.pk, "date": today().isoformat(), "due_date": ""}
-    data.update(formset_data("lines", [line(description="", rate="0", item=item.pk)]))
+    data.update(formset_data("lines", [line(description="", rate="", item=item.pk)]))
 
     assert staff_client.post(admin_url(Invoice, "add"), data).status_code == 302
 
@@ -211,5 +222,5 @@ def test_a_line_without_item_or_rate_is_refused(staff_client, customer_a):
 
     response = staff_client.post(admin_url(Invoice, "add"), data)
 
-    assert "Enter the rate." in response.content.decode()
+    assert "Line 1: enter the rate." in response.content.decode()
     assert not Invoice.objects.exists()

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from portico.activity.models import AuditEvent
 from portico.sales.models import Invoice
-from portico.testing import db_state, make_invoice, today
+from portico.testing import SETUP, db_state, make_invoice, today
 
 from .conftest import action_url, admin_url, assert_refused, formset_data, line, messages_of
 
@@ -193,7 +193,9 @@ def test_a_paid_invoice_cannot_be_voided(staff_client, customer_a):
     from portico.payments.services import payment_record
 
     invoice = make_invoice(customer_a, "100.00")
-    payment_record(customer=customer_a, amount="100.00", date=today(), allocations=[(invoice, "100.00")])
+    payment_record(
+        actor=SETUP, customer=customer_a, amount="100.00", date=today(), allocations=[(invoice, "100.00")]
+    )
     invoice.refresh_from_db()
     before = db_state(invoice)
 
@@ -229,13 +231,15 @@ def test_invoice_page_shows_payments_credits_retainers_and_balance(staff_client,
 
     invoice = make_invoice(customer_a, "300.00")
     payment = payment_record(
-        customer=customer_a, amount="100.00", date=today(), allocations=[(invoice, "100.00")]
+        actor=SETUP, customer=customer_a, amount="100.00", date=today(), allocations=[(invoice, "100.00")]
     )
     credit_note = make_credit_note(customer_a, "50.00")
-    credit_note_apply(credit_note=credit_note, invoice=invoice, amount="50.00")
+    credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount="50.00")
     retainer = make_retainer(customer_a, "40.00")
-    payment_record(customer=customer_a, amount="40.00", date=today(), allocations=[(retainer, "40.00")])
-    retainer_apply(retainer=retainer, invoice=invoice, amount="25.00")
+    payment_record(
+        actor=SETUP, customer=customer_a, amount="40.00", date=today(), allocations=[(retainer, "40.00")]
+    )
+    retainer_apply(actor=SETUP, retainer=retainer, invoice=invoice, amount="25.00")
 
     html = staff_client.get(admin_url(invoice)).content.decode()
 

@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portico.activity.models import Review, ViewEvent
-from portico.activity.services import comment_add, notification_create
+from portico.activity.notifications import notification_create
+from portico.activity.services import comment_add
+from portico.actors import Actor
 from portico.catalog.models import Item
 from portico.office.site import office_site
 from portico.organizations.models import NumberSeries, Organization
@@ -23,6 +25,7 @@ from portico.sales.models import Invoice
 from portico.sales.services.invoices import credit_note_apply
 from portico.sales.services.quotes import quote_convert_to_sales_order
 from portico.testing import (
+    SETUP,
     ItemFactory,
     TaxFactory,
     make_credit_note,
@@ -65,22 +68,29 @@ def acme_records(org, other_org, staff, customer_a, contact_a, tax):
     item = ItemFactory(organization=org, name="Secret Widget", tax=tax)
     invoice = make_invoice(customer_a, "300.00", tax=tax)
     quote = make_quote(customer_a, "120.00")
-    order = quote_convert_to_sales_order(quote=quote)
+    order = quote_convert_to_sales_order(actor=SETUP, quote=quote)
     credit_note = make_credit_note(customer_a, "30.00")
-    credit_note_apply(credit_note=credit_note, invoice=invoice, amount="10.00")
+    credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount="10.00")
     retainer = make_retainer(customer_a, "50.00")
     payment = payment_record(
+        actor=SETUP,
         customer=customer_a,
         amount="200.00",
         date=today(),
         allocations=[(invoice, "100.00"), (retainer, "50.00")],
     )
-    refund = refund_create(source=credit_note, amount="5.00", date=today())
-    project = project_create(customer=customer_a, name="Secret Project", rate="80")
-    task = task_create(project=project, name="Secret Task", rate="80")
-    entry = time_entry_log(task=task, date=today(), hours="2.5", user=staff, notes="Secret notes")
-    approval = timesheet_approval_create(project=project, period_start=today(), period_end=today())
-    comment = comment_add(target=invoice, body="Secret comment", author_user=staff, display_in_portal=True)
+    refund = refund_create(actor=SETUP, source=credit_note, amount="5.00", date=today())
+    project = project_create(actor=SETUP, customer=customer_a, name="Secret Project", rate="80")
+    task = task_create(actor=SETUP, project=project, name="Secret Task", rate="80")
+    entry = time_entry_log(
+        actor=SETUP, task=task, date=today(), hours="2.5", user=staff, notes="Secret notes"
+    )
+    approval = timesheet_approval_create(
+        actor=SETUP, project=project, period_start=today(), period_end=today()
+    )
+    comment = comment_add(
+        actor=Actor.staff(staff), target=invoice, body="Secret comment", display_in_portal=True
+    )
     notification = notification_create(
         organization=org, kind="payment_made", message="Secret notification", target=invoice
     )
@@ -245,7 +255,7 @@ def test_document_list_runs_the_same_number_of_queries_for_5_and_50_documents(
                 customer=customer,
                 date=today() - datetime.timedelta(days=index),
                 lines=lines(Decimal("10.00") + index),
-                **({"due_date": today()} if model is Invoice else {}),
+                **{"actor": SETUP, **({"due_date": today()} if model is Invoice else {})},
             )
 
     staff_client.get(url)  # warm up caches (content types, session)
@@ -265,13 +275,15 @@ def test_payment_and_time_entry_lists_run_the_same_number_of_queries_for_few_and
     from portico.payments.models import CustomerPayment
     from portico.projects.models import TimeEntry
 
-    project = project_create(customer=customer_a, name="Website")
-    task = task_create(project=project, name="Design")
+    project = project_create(actor=SETUP, customer=customer_a, name="Website")
+    task = task_create(actor=SETUP, project=project, name="Design")
 
     def make(count):
         for index in range(count):
-            payment_record(customer=customer_a if index % 2 else customer_b, amount="10.00", date=today())
-            time_entry_log(task=task, date=today(), hours="1", user=staff)
+            payment_record(
+                actor=SETUP, customer=customer_a if index % 2 else customer_b, amount="10.00", date=today()
+            )
+            time_entry_log(actor=SETUP, task=task, date=today(), hours="1", user=staff)
 
     counts = []
     for batch in (3, 17):

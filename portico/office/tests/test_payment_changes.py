@@ -12,7 +12,7 @@ from portico.payments.models import CustomerPayment, PaymentAllocation
 from portico.payments.services import payment_record
 from portico.sales.models import Invoice
 from portico.sales.services.invoices import retainer_apply
-from portico.testing import audit_actions, db_state, make_invoice, make_retainer, today
+from portico.testing import SETUP, audit_actions, db_state, make_invoice, make_retainer, today
 
 from .conftest import admin_url, assert_refused, messages_of
 
@@ -39,6 +39,7 @@ def edit_data(payment: CustomerPayment, **changes) -> dict:
 def paid_invoice(customer_a):
     invoice = make_invoice(customer_a, "100.00")
     payment = payment_record(
+        actor=SETUP,
         customer=customer_a,
         amount="150.00",
         date=today(),
@@ -139,10 +140,10 @@ def test_removing_an_allocation_asks_for_confirmation_then_the_invoice_owes_it_a
 def test_removing_the_allocation_of_a_retainer_already_applied_is_refused(staff_client, customer_a):
     retainer = make_retainer(customer_a, "80.00")
     payment = payment_record(
-        customer=customer_a, amount="80.00", date=today(), allocations=[(retainer, "80.00")]
+        actor=SETUP, customer=customer_a, amount="80.00", date=today(), allocations=[(retainer, "80.00")]
     )
     invoice = make_invoice(customer_a, "50.00")
-    retainer_apply(retainer=retainer, invoice=invoice, amount="50.00")
+    retainer_apply(actor=SETUP, retainer=retainer, invoice=invoice, amount="50.00")
     allocation = payment.allocations.get()
     before = db_state(payment, retainer, invoice)
 
@@ -156,7 +157,7 @@ def test_an_allocation_of_another_payment_is_404(staff_client, customer_a, paid_
     _invoice, payment = paid_invoice
     other_invoice = make_invoice(customer_a, "20.00")
     other = payment_record(
-        customer=customer_a, amount="20.00", date=today(), allocations=[(other_invoice, "20.00")]
+        actor=SETUP, customer=customer_a, amount="20.00", date=today(), allocations=[(other_invoice, "20.00")]
     )
     foreign = other.allocations.get()
     before = db_state(payment, other)

@@ -10,7 +10,7 @@ from portico.payments.models import CustomerPayment, Refund
 from portico.payments.services import payment_record
 from portico.sales.models import Invoice
 from portico.sales.selectors import customer_available_credits
-from portico.testing import db_state, make_invoice, make_retainer, today
+from portico.testing import SETUP, db_state, make_invoice, make_retainer, today
 
 from .conftest import action_url, admin_url, assert_refused, messages_of
 
@@ -163,7 +163,7 @@ def test_a_negative_amount_is_refused(staff_client, customer_a):
 
 
 def test_payment_list_shows_amounts_and_unused_credit(staff_client, customer_a):
-    payment_record(customer=customer_a, amount="75.00", date=today(), reference="CHK-9")
+    payment_record(actor=SETUP, customer=customer_a, amount="75.00", date=today(), reference="CHK-9")
 
     html = staff_client.get(admin_url(CustomerPayment, "changelist")).content.decode()
 
@@ -171,7 +171,7 @@ def test_payment_list_shows_amounts_and_unused_credit(staff_client, customer_a):
 
 
 def test_staff_applies_a_payments_unused_credit_to_an_invoice(staff_client, customer_a):
-    payment = payment_record(customer=customer_a, amount="80.00", date=today())
+    payment = payment_record(actor=SETUP, customer=customer_a, amount="80.00", date=today())
     invoice = make_invoice(customer_a, "50.00")
 
     page = staff_client.get(action_url(payment, "apply")).content.decode()
@@ -185,7 +185,7 @@ def test_staff_applies_a_payments_unused_credit_to_an_invoice(staff_client, cust
 
 
 def test_applying_more_credit_than_unused_is_refused(staff_client, customer_a):
-    payment = payment_record(customer=customer_a, amount="20.00", date=today())
+    payment = payment_record(actor=SETUP, customer=customer_a, amount="20.00", date=today())
     invoice = make_invoice(customer_a, "50.00")
     before = db_state(payment, invoice)
 
@@ -196,7 +196,7 @@ def test_applying_more_credit_than_unused_is_refused(staff_client, customer_a):
 
 
 def test_staff_refunds_a_payments_unused_amount(staff_client, customer_a):
-    payment = payment_record(customer=customer_a, amount="80.00", date=today())
+    payment = payment_record(actor=SETUP, customer=customer_a, amount="80.00", date=today())
 
     staff_client.post(
         action_url(payment, "refund"), {"amount": "30.00", "date": today().isoformat(), "mode": "cash"}
@@ -208,7 +208,7 @@ def test_staff_refunds_a_payments_unused_amount(staff_client, customer_a):
 
 
 def test_refunding_more_than_unused_is_refused(staff_client, customer_a):
-    payment = payment_record(customer=customer_a, amount="80.00", date=today())
+    payment = payment_record(actor=SETUP, customer=customer_a, amount="80.00", date=today())
     before = db_state(payment)
 
     response = staff_client.post(
@@ -222,7 +222,7 @@ def test_refunding_more_than_unused_is_refused(staff_client, customer_a):
 def test_deleting_a_payment_asks_for_confirmation_and_reopens_its_invoices(staff_client, customer_a):
     invoice = make_invoice(customer_a, "100.00")
     payment = payment_record(
-        customer=customer_a, amount="100.00", date=today(), allocations=[(invoice, "100.00")]
+        actor=SETUP, customer=customer_a, amount="100.00", date=today(), allocations=[(invoice, "100.00")]
     )
 
     confirm = staff_client.get(action_url(payment, "delete"))
@@ -240,8 +240,8 @@ def test_deleting_a_payment_asks_for_confirmation_and_reopens_its_invoices(staff
 def test_deleting_a_refunded_payment_is_refused(staff_client, customer_a):
     from portico.payments.services import refund_create
 
-    payment = payment_record(customer=customer_a, amount="80.00", date=today())
-    refund_create(source=payment, amount="10.00", date=today())
+    payment = payment_record(actor=SETUP, customer=customer_a, amount="80.00", date=today())
+    refund_create(actor=SETUP, source=payment, amount="10.00", date=today())
     payment.refresh_from_db()
     before = db_state(payment)
 
@@ -254,7 +254,7 @@ def test_deleting_a_refunded_payment_is_refused(staff_client, customer_a):
 def test_the_payment_page_shows_its_allocations_each_with_a_remove_button(staff_client, customer_a):
     invoice = make_invoice(customer_a, "60.00")
     payment = payment_record(
-        customer=customer_a, amount="100.00", date=today(), allocations=[(invoice, "60.00")]
+        actor=SETUP, customer=customer_a, amount="100.00", date=today(), allocations=[(invoice, "60.00")]
     )
 
     html = staff_client.get(admin_url(payment)).content.decode()
@@ -269,6 +269,7 @@ def test_the_payment_page_shows_its_allocations_each_with_a_remove_button(staff_
 
 def test_an_online_payments_page_is_read_only(staff_client, customer_a):
     payment = payment_record(
+        actor=SETUP,
         customer=customer_a,
         amount="100.00",
         date=today(),

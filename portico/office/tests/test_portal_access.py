@@ -12,13 +12,14 @@ from PIL import Image
 
 from portico.activity.models import AuditEvent
 from portico.activity.services import audit_record
+from portico.actors import Actor
 from portico.customers.access import InvitationInvalid, portal_invitation_find
 from portico.customers.models import PortalAccess
 from portico.office.forms import PortalAccessChanges
 from portico.office.portal_access import portal_access_apply
 from portico.organizations.models import PortalSlugRedirect
 from portico.organizations.services import organization_update
-from portico.testing import ContactPersonFactory, audit_actions, db_state, make_portal_access
+from portico.testing import SETUP, ContactPersonFactory, audit_actions, db_state, make_portal_access
 
 from .conftest import admin_url, assert_refused, messages_of
 from .test_settings import settings_data
@@ -179,7 +180,10 @@ def test_a_refusal_half_way_through_a_save_changes_nothing(staff, customer_a, co
     before = db_state(customer_a)
 
     with pytest.raises(ValidationError):
-        portal_access_apply(changes=PortalAccessChanges(invite=[contact_a, no_email]), actor=staff)
+        portal_access_apply(
+            actor=Actor.staff(staff),
+            changes=PortalAccessChanges(invite=[contact_a, no_email]),
+        )
 
     assert db_state(customer_a) == before
     assert not PortalAccess.objects.filter(contact=contact_a).exists()
@@ -235,7 +239,9 @@ def test_the_portal_status_follows_the_contacts_access(staff_client, customer_a,
 
 def test_portal_access_events_read_as_words_in_the_audit_log(staff_client, org, customer_a, contact_a):
     make_portal_access(contact_a)
-    audit_record(organization=org, action="portal.login_failed", data={"email": "someone@example.test"})
+    audit_record(
+        actor=SETUP, organization=org, action="portal.login_failed", data={"email": "someone@example.test"}
+    )
 
     listing = staff_client.get(admin_url(AuditEvent, "changelist")).content.decode()
 
@@ -262,7 +268,7 @@ def test_staff_see_and_change_the_portal_address_in_the_preferences(staff_client
 
 
 def test_a_portal_address_another_organization_used_is_refused_on_its_field(staff_client, org, other_org):
-    organization_update(organization=other_org, portal_slug="other-new")
+    organization_update(actor=SETUP, organization=other_org, portal_slug="other-new")
 
     response = staff_client.post(admin_url(org), settings_data(org, portal_slug="other"))
 

@@ -15,7 +15,7 @@ from portico.projects.services import (
     timesheet_approval_send,
 )
 from portico.sales.models import Invoice
-from portico.testing import db_state, today
+from portico.testing import SETUP, db_state, today
 
 from .conftest import action_url, admin_url, assert_refused, formset_data, messages_of
 
@@ -68,8 +68,8 @@ def test_a_negative_project_rate_is_refused(staff_client, customer_a):
 
 
 def test_staff_edits_a_project_and_its_tasks(staff_client, customer_a):
-    project = project_create(customer=customer_a, name="Website")
-    task = task_create(project=project, name="Design", rate="50")
+    project = project_create(actor=SETUP, customer=customer_a, name="Website")
+    task = task_create(actor=SETUP, project=project, name="Design", rate="50")
     data = project_data(
         customer_a,
         [task_row("Design work", "55.00", id=task.pk, project=project.pk), task_row("Hosting", "10.00")],
@@ -88,11 +88,11 @@ def test_staff_edits_a_project_and_its_tasks(staff_client, customer_a):
 
 
 def test_project_page_shows_logged_billed_and_unbilled_hours(staff_client, customer_a, staff):
-    project = project_create(customer=customer_a, name="Website")
-    task = task_create(project=project, name="Design", rate="50")
-    time_entry_log(task=task, date=today(), hours="1.50", user=staff)
-    project_invoice_time(project=project)
-    time_entry_log(task=task, date=today(), hours="2.25", user=staff)
+    project = project_create(actor=SETUP, customer=customer_a, name="Website")
+    task = task_create(actor=SETUP, project=project, name="Design", rate="50")
+    time_entry_log(actor=SETUP, task=task, date=today(), hours="1.50", user=staff)
+    project_invoice_time(actor=SETUP, project=project)
+    time_entry_log(actor=SETUP, task=task, date=today(), hours="2.25", user=staff)
 
     html = staff_client.get(admin_url(project)).content.decode()
 
@@ -101,8 +101,8 @@ def test_project_page_shows_logged_billed_and_unbilled_hours(staff_client, custo
 
 
 def test_staff_logs_time_on_a_task(staff_client, customer_a, staff):
-    project = project_create(customer=customer_a, name="Website")
-    task = task_create(project=project, name="Design", rate="50")
+    project = project_create(actor=SETUP, customer=customer_a, name="Website")
+    task = task_create(actor=SETUP, project=project, name="Design", rate="50")
 
     page = staff_client.get(admin_url(TimeEntry, "add")).content.decode()
     response = staff_client.post(
@@ -124,7 +124,9 @@ def test_staff_logs_time_on_a_task(staff_client, customer_a, staff):
 
 
 def test_more_than_24_hours_are_refused(staff_client, customer_a, staff):
-    task = task_create(project=project_create(customer=customer_a, name="Website"), name="Design")
+    task = task_create(
+        actor=SETUP, project=project_create(actor=SETUP, customer=customer_a, name="Website"), name="Design"
+    )
 
     response = staff_client.post(
         admin_url(TimeEntry, "add"),
@@ -136,10 +138,14 @@ def test_more_than_24_hours_are_refused(staff_client, customer_a, staff):
 
 
 def test_time_entries_awaiting_approval_are_read_only(staff_client, customer_a, staff):
-    task = task_create(project=project_create(customer=customer_a, name="Website"), name="Design")
-    entry = time_entry_log(task=task, date=today(), hours="2", user=staff)
-    approval = timesheet_approval_create(project=task.project, period_start=today(), period_end=today())
-    timesheet_approval_send(approval=approval)
+    task = task_create(
+        actor=SETUP, project=project_create(actor=SETUP, customer=customer_a, name="Website"), name="Design"
+    )
+    entry = time_entry_log(actor=SETUP, task=task, date=today(), hours="2", user=staff)
+    approval = timesheet_approval_create(
+        actor=SETUP, project=task.project, period_start=today(), period_end=today()
+    )
+    timesheet_approval_send(actor=SETUP, approval=approval)
 
     response = staff_client.post(
         admin_url(entry), {"task": task.pk, "date": today().isoformat(), "hours": "9", "user": staff.pk}
@@ -151,10 +157,10 @@ def test_time_entries_awaiting_approval_are_read_only(staff_client, customer_a, 
 
 
 def test_staff_creates_and_sends_a_timesheet_approval(staff_client, customer_a, staff):
-    project = project_create(customer=customer_a, name="Website")
-    task = task_create(project=project, name="Design")
-    time_entry_log(task=task, date=today(), hours="2", user=staff)
-    time_entry_log(task=task, date=today() - datetime.timedelta(days=40), hours="3", user=staff)
+    project = project_create(actor=SETUP, customer=customer_a, name="Website")
+    task = task_create(actor=SETUP, project=project, name="Design")
+    time_entry_log(actor=SETUP, task=task, date=today(), hours="2", user=staff)
+    time_entry_log(actor=SETUP, task=task, date=today() - datetime.timedelta(days=40), hours="3", user=staff)
     start = today() - datetime.timedelta(days=7)
 
     add_page = staff_client.get(admin_url(TimesheetApproval, "add"), {"project": project.pk})
@@ -179,7 +185,7 @@ def test_staff_creates_and_sends_a_timesheet_approval(staff_client, customer_a, 
 
 
 def test_an_approval_for_a_period_without_time_is_refused(staff_client, customer_a):
-    project = project_create(customer=customer_a, name="Website")
+    project = project_create(actor=SETUP, customer=customer_a, name="Website")
     before = db_state()
 
     response = staff_client.post(
@@ -193,11 +199,14 @@ def test_an_approval_for_a_period_without_time_is_refused(staff_client, customer
 
 
 def test_staff_marks_an_approval_approved_or_rejected_with_a_reason(staff_client, customer_a, staff):
-    project = project_create(customer=customer_a, name="Website")
-    task = task_create(project=project, name="Design")
-    time_entry_log(task=task, date=today(), hours="2", user=staff)
+    project = project_create(actor=SETUP, customer=customer_a, name="Website")
+    task = task_create(actor=SETUP, project=project, name="Design")
+    time_entry_log(actor=SETUP, task=task, date=today(), hours="2", user=staff)
     first = timesheet_approval_send(
-        approval=timesheet_approval_create(project=project, period_start=today(), period_end=today())
+        actor=SETUP,
+        approval=timesheet_approval_create(
+            actor=SETUP, project=project, period_start=today(), period_end=today()
+        ),
     )
 
     refused = staff_client.post(action_url(first, "reject"), {"reason": ""})
@@ -210,7 +219,10 @@ def test_staff_marks_an_approval_approved_or_rejected_with_a_reason(staff_client
     assert (first.status, first.rejection_reason) == (TimesheetApproval.Status.REJECTED, "Too many hours")
 
     second = timesheet_approval_send(
-        approval=timesheet_approval_create(project=project, period_start=today(), period_end=today())
+        actor=SETUP,
+        approval=timesheet_approval_create(
+            actor=SETUP, project=project, period_start=today(), period_end=today()
+        ),
     )
     staff_client.post(action_url(second, "approve"))
     second.refresh_from_db()
@@ -218,9 +230,17 @@ def test_staff_marks_an_approval_approved_or_rejected_with_a_reason(staff_client
 
 
 def test_approving_a_draft_approval_is_refused(staff_client, customer_a, staff):
-    project = project_create(customer=customer_a, name="Website")
-    time_entry_log(task=task_create(project=project, name="Design"), date=today(), hours="2", user=staff)
-    approval = timesheet_approval_create(project=project, period_start=today(), period_end=today())
+    project = project_create(actor=SETUP, customer=customer_a, name="Website")
+    time_entry_log(
+        actor=SETUP,
+        task=task_create(actor=SETUP, project=project, name="Design"),
+        date=today(),
+        hours="2",
+        user=staff,
+    )
+    approval = timesheet_approval_create(
+        actor=SETUP, project=project, period_start=today(), period_end=today()
+    )
 
     response = staff_client.post(action_url(approval, "approve"), follow=True)
 
@@ -230,8 +250,14 @@ def test_approving_a_draft_approval_is_refused(staff_client, customer_a, staff):
 
 
 def test_task_choices_are_the_organizations_own(staff_client, customer_a, other_customer):
-    task_create(project=project_create(customer=customer_a, name="Mine"), name="Own task")
-    task_create(project=project_create(customer=other_customer, name="Theirs"), name="Foreign task")
+    task_create(
+        actor=SETUP, project=project_create(actor=SETUP, customer=customer_a, name="Mine"), name="Own task"
+    )
+    task_create(
+        actor=SETUP,
+        project=project_create(actor=SETUP, customer=other_customer, name="Theirs"),
+        name="Foreign task",
+    )
 
     html = staff_client.get(admin_url(TimeEntry, "add")).content.decode()
 
@@ -240,9 +266,9 @@ def test_task_choices_are_the_organizations_own(staff_client, customer_a, other_
 
 
 def test_staff_invoice_a_projects_unbilled_time_from_its_page(staff_client, customer_a, staff):
-    project = project_create(customer=customer_a, name="Website", rate="80")
-    task = task_create(project=project, name="Design")
-    time_entry_log(task=task, date=today(), hours="2.5", user=staff)
+    project = project_create(actor=SETUP, customer=customer_a, name="Website", rate="80")
+    task = task_create(actor=SETUP, project=project, name="Design")
+    time_entry_log(actor=SETUP, task=task, date=today(), hours="2.5", user=staff)
 
     response = staff_client.post(action_url(project, "invoice-time"))
 
@@ -254,7 +280,7 @@ def test_staff_invoice_a_projects_unbilled_time_from_its_page(staff_client, cust
 
 
 def test_invoicing_a_project_without_unbilled_time_is_refused(staff_client, customer_a):
-    project = project_create(customer=customer_a, name="Website", rate="80")
+    project = project_create(actor=SETUP, customer=customer_a, name="Website", rate="80")
     before = db_state()
 
     response = staff_client.post(action_url(project, "invoice-time"), follow=True)
@@ -264,11 +290,17 @@ def test_invoicing_a_project_without_unbilled_time_is_refused(staff_client, cust
 
 
 def _draft_approval(customer, staff):
-    project = project_create(customer=customer, name="Website")
+    project = project_create(actor=SETUP, customer=customer, name="Website")
     entry = time_entry_log(
-        task=task_create(project=project, name="Design"), date=today(), hours="2", user=staff
+        actor=SETUP,
+        task=task_create(actor=SETUP, project=project, name="Design"),
+        date=today(),
+        hours="2",
+        user=staff,
     )
-    approval = timesheet_approval_create(project=project, period_start=today(), period_end=today())
+    approval = timesheet_approval_create(
+        actor=SETUP, project=project, period_start=today(), period_end=today()
+    )
     return project, entry, approval
 
 
@@ -296,7 +328,7 @@ def test_staff_deletes_a_draft_approval_after_confirming_and_its_time_is_release
 
 def test_deleting_a_sent_approval_is_refused(staff_client, customer_a, staff):
     _project, _entry, approval = _draft_approval(customer_a, staff)
-    approval = timesheet_approval_send(approval=approval)
+    approval = timesheet_approval_send(actor=SETUP, approval=approval)
     before = db_state(approval)
 
     page = staff_client.get(admin_url(approval)).content.decode()

@@ -11,7 +11,15 @@ from portico.payments.models import Refund
 from portico.payments.services import payment_record, refund_create
 from portico.sales.models import CreditApplication, CreditNote, Invoice, RetainerApplication
 from portico.sales.services.invoices import credit_note_apply, retainer_apply
-from portico.testing import audit_actions, db_state, make_credit_note, make_invoice, make_retainer, today
+from portico.testing import (
+    SETUP,
+    audit_actions,
+    db_state,
+    make_credit_note,
+    make_invoice,
+    make_retainer,
+    today,
+)
 
 from .conftest import action_url, admin_url, messages_of
 
@@ -27,9 +35,11 @@ def credited(customer_a):
     invoice = make_invoice(customer_a, "100.00")
     credit_note = make_credit_note(customer_a, "30.00")
     retainer = make_retainer(customer_a, "50.00")
-    payment_record(customer=customer_a, amount="50.00", date=today(), allocations=[(retainer, "50.00")])
-    credit = credit_note_apply(credit_note=credit_note, invoice=invoice, amount="30.00")
-    applied = retainer_apply(retainer=retainer, invoice=invoice, amount="20.00")
+    payment_record(
+        actor=SETUP, customer=customer_a, amount="50.00", date=today(), allocations=[(retainer, "50.00")]
+    )
+    credit = credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount="30.00")
+    applied = retainer_apply(actor=SETUP, retainer=retainer, invoice=invoice, amount="20.00")
     for record in (invoice, credit_note, retainer):
         record.refresh_from_db()
     return invoice, credit_note, retainer, credit, applied
@@ -40,7 +50,7 @@ def credited(customer_a):
 
 def test_the_refund_page_links_to_its_source(staff_client, customer_a):
     credit_note = make_credit_note(customer_a, "30.00")
-    refund = refund_create(source=credit_note, amount="10.00", date=today())
+    refund = refund_create(actor=SETUP, source=credit_note, amount="10.00", date=today())
 
     html = staff_client.get(admin_url(refund)).content.decode()
 
@@ -50,7 +60,7 @@ def test_the_refund_page_links_to_its_source(staff_client, customer_a):
 
 def test_deleting_a_refund_asks_for_confirmation_then_gives_the_credit_back(staff_client, customer_a):
     credit_note = make_credit_note(customer_a, "30.00")
-    refund = refund_create(source=credit_note, amount="30.00", date=today())
+    refund = refund_create(actor=SETUP, source=credit_note, amount="30.00", date=today())
     credit_note.refresh_from_db()
     assert credit_note.status == CreditNote.Status.CLOSED
 
@@ -69,8 +79,8 @@ def test_deleting_a_refund_asks_for_confirmation_then_gives_the_credit_back(staf
 
 
 def test_deleting_a_payments_refund_makes_its_amount_unused_again(staff_client, customer_a):
-    payment = payment_record(customer=customer_a, amount="80.00", date=today())
-    refund = refund_create(source=payment, amount="30.00", date=today())
+    payment = payment_record(actor=SETUP, customer=customer_a, amount="80.00", date=today())
+    refund = refund_create(actor=SETUP, source=payment, amount="30.00", date=today())
 
     staff_client.post(action_url(refund, "delete"))
 
@@ -81,7 +91,7 @@ def test_deleting_a_payments_refund_makes_its_amount_unused_again(staff_client, 
 
 def test_another_organizations_staff_gets_404_for_deleting_a_refund(other_client, customer_a):
     credit_note = make_credit_note(customer_a, "30.00")
-    refund = refund_create(source=credit_note, amount="10.00", date=today())
+    refund = refund_create(actor=SETUP, source=credit_note, amount="10.00", date=today())
     before = db_state(credit_note)
 
     assert other_client.get(action_url(refund, "delete")).status_code == 404

@@ -14,7 +14,7 @@ from django.urls import reverse
 from portico.activity.models import Notification, ViewEvent
 from portico.sales.models import Invoice, Quote
 from portico.sales.services.salesorders import sales_order_confirm, sales_order_create
-from portico.testing import lines, make_credit_note, make_invoice, make_quote, make_retainer, today
+from portico.testing import SETUP, lines, make_credit_note, make_invoice, make_quote, make_retainer, today
 
 from .conftest import action_url, admin_url, formset_data, line
 
@@ -23,7 +23,8 @@ UTC = datetime.UTC
 
 def make_sales_order(customer):
     return sales_order_confirm(
-        order=sales_order_create(customer=customer, date=today(), lines=lines("10.00"))
+        actor=SETUP,
+        order=sales_order_create(actor=SETUP, customer=customer, date=today(), lines=lines("10.00")),
     )
 
 

@@ -6,14 +6,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portico.activity.models import AuditEvent
+from portico.actors import Actor
 from portico.organizations.services import organization_update
-from portico.testing import TaxFactory, db_state
+from portico.testing import SETUP, TaxFactory, db_state
 
 
 def test_staff_changes_the_organizations_details_and_defaults(org, staff, tax):
     organization_update(
+        actor=Actor.staff(staff),
         organization=org,
-        actor=staff,
         name="Acme Partners",
         timezone="Europe/Paris",
         locale="fr_FR",
@@ -40,7 +41,7 @@ def test_staff_changes_the_organizations_details_and_defaults(org, staff, tax):
 def test_fields_outside_the_settings_cannot_be_changed(org):
     before = db_state(org)
     with pytest.raises(ValidationError) as exc:
-        organization_update(organization=org, created_at=None)
+        organization_update(actor=SETUP, organization=org, created_at=None)
     assert exc.value.messages == ["These settings cannot be changed here: created_at."]
     assert db_state(org) == before
 
@@ -49,7 +50,7 @@ def test_another_organizations_tax_and_an_unknown_time_zone_are_refused(org, oth
     foreign_tax = TaxFactory(organization=other_org)
     before = db_state(org)
     with pytest.raises(ValidationError) as exc:
-        organization_update(organization=org, default_tax=foreign_tax, timezone="Mars/Olympus")
+        organization_update(actor=SETUP, organization=org, default_tax=foreign_tax, timezone="Mars/Olympus")
     assert exc.value.message_dict == {
         "default_tax": ["Choose one of your organization's taxes."],
         "timezone": ["“Mars/Olympus” is not a known time zone."],

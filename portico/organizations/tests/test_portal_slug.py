@@ -11,9 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from portico.activity.models import AuditEvent
+from portico.actors import Actor
 from portico.organizations.models import Organization, PortalSlugRedirect
 from portico.organizations.services import organization_create, organization_update
-from portico.testing import db_state
+from portico.testing import SETUP, db_state
 
 
 def image_file(name: str, image_format: str, size=(40, 20), noise: bool = False) -> SimpleUploadedFile:
@@ -33,7 +34,7 @@ def media(settings, tmp_path):
 
 
 def test_changing_the_slug_keeps_the_old_one_as_a_redirect(org, staff):
-    organization_update(organization=org, actor=staff, portal_slug="acme-partners")
+    organization_update(actor=Actor.staff(staff), organization=org, portal_slug="acme-partners")
 
     org.refresh_from_db()
     assert org.portal_slug == "acme-partners"
@@ -43,8 +44,8 @@ def test_changing_the_slug_keeps_the_old_one_as_a_redirect(org, staff):
 
 
 def test_changing_the_slug_twice_keeps_both_old_addresses(org):
-    organization_update(organization=org, portal_slug="acme-2")
-    organization_update(organization=org, portal_slug="acme-3")
+    organization_update(actor=SETUP, organization=org, portal_slug="acme-2")
+    organization_update(actor=SETUP, organization=org, portal_slug="acme-3")
 
     assert sorted(PortalSlugRedirect.objects.filter(organization=org).values_list("slug", flat=True)) == [
         "acme",
@@ -53,7 +54,7 @@ def test_changing_the_slug_twice_keeps_both_old_addresses(org):
 
 
 def test_saving_the_same_slug_records_no_redirect(org):
-    organization_update(organization=org, portal_slug="acme", name="Acme Two")
+    organization_update(actor=SETUP, organization=org, portal_slug="acme", name="Acme Two")
 
     assert not PortalSlugRedirect.objects.exists()
 
@@ -62,7 +63,7 @@ def test_a_slug_another_organization_uses_is_refused(org, other_org):
     before = db_state(org, other_org)
 
     with pytest.raises(ValidationError) as exc:
-        organization_update(organization=org, portal_slug="other")
+        organization_update(actor=SETUP, organization=org, portal_slug="other")
 
     assert exc.value.message_dict == {
         "portal_slug": ["The portal address “other” is taken by another organization. Choose another one."]
@@ -73,11 +74,11 @@ def test_a_slug_another_organization_uses_is_refused(org, other_org):
 
 
 def test_a_slug_another_organization_used_before_is_refused(org, other_org):
-    organization_update(organization=other_org, portal_slug="other-new")
+    organization_update(actor=SETUP, organization=other_org, portal_slug="other-new")
     before = db_state(org)
 
     with pytest.raises(ValidationError) as exc:
-        organization_update(organization=org, portal_slug="other")
+        organization_update(actor=SETUP, organization=org, portal_slug="other")
 
     assert exc.value.message_dict["portal_slug"] == [
         "The portal address “other” was used by another organization and its old links still lead there. "
@@ -88,9 +89,9 @@ def test_a_slug_another_organization_used_before_is_refused(org, other_org):
 
 
 def test_an_organization_takes_back_its_own_old_slug(org):
-    organization_update(organization=org, portal_slug="acme-new")
+    organization_update(actor=SETUP, organization=org, portal_slug="acme-new")
 
-    organization_update(organization=org, portal_slug="acme")
+    organization_update(actor=SETUP, organization=org, portal_slug="acme")
 
     org.refresh_from_db()
     assert org.portal_slug == "acme"
@@ -98,7 +99,7 @@ def test_an_organization_takes_back_its_own_old_slug(org):
 
 
 def test_a_new_organization_cannot_take_an_old_slug_of_another(org):
-    organization_update(organization=org, portal_slug="acme-new")
+    organization_update(actor=SETUP, organization=org, portal_slug="acme-new")
 
     with pytest.raises(ValidationError):
         organization_create(name="Copycat", portal_slug="acme", email="owner@copycat.test")
@@ -109,7 +110,7 @@ def test_a_new_organization_cannot_take_an_old_slug_of_another(org):
 @pytest.mark.parametrize("slug", ["", "-acme", "acme-", "acme consulting", "acme/x", "a" * 51])
 def test_a_slug_the_validator_refuses_is_refused(org, slug):
     with pytest.raises(ValidationError) as exc:
-        organization_update(organization=org, portal_slug=slug)
+        organization_update(actor=SETUP, organization=org, portal_slug=slug)
 
     assert "portal_slug" in exc.value.message_dict
     org.refresh_from_db()
@@ -117,14 +118,14 @@ def test_a_slug_the_validator_refuses_is_refused(org, slug):
 
 
 def test_a_slug_is_stored_in_lower_case_without_spaces(org):
-    organization_update(organization=org, portal_slug="  Acme-Partners ")
+    organization_update(actor=SETUP, organization=org, portal_slug="  Acme-Partners ")
 
     org.refresh_from_db()
     assert org.portal_slug == "acme-partners"
 
 
 def test_a_png_logo_is_stored_under_a_name_that_matches_its_content(org, media):
-    organization_update(organization=org, logo=image_file("company.gif", "PNG"))
+    organization_update(actor=SETUP, organization=org, logo=image_file("company.gif", "PNG"))
 
     org.refresh_from_db()
     assert org.logo.name.startswith("logos/acme-logo") and org.logo.name.endswith(".png")
@@ -132,7 +133,7 @@ def test_a_png_logo_is_stored_under_a_name_that_matches_its_content(org, media):
 
 
 def test_a_jpeg_logo_is_accepted(org, media):
-    organization_update(organization=org, logo=image_file("company.jpeg", "JPEG"))
+    organization_update(actor=SETUP, organization=org, logo=image_file("company.jpeg", "JPEG"))
 
     org.refresh_from_db()
     assert org.logo.name.endswith(".jpg")
@@ -143,7 +144,7 @@ def test_a_logo_over_one_megabyte_is_refused(org, media):
     assert big.size > 1024 * 1024
 
     with pytest.raises(ValidationError) as exc:
-        organization_update(organization=org, logo=big)
+        organization_update(actor=SETUP, organization=org, logo=big)
 
     [message] = exc.value.message_dict["logo"]
     assert message.startswith("The logo is 1.4") and "it can be at most 1 MB" in message
@@ -162,7 +163,7 @@ def test_a_logo_over_one_megabyte_is_refused(org, media):
 )
 def test_a_logo_that_is_not_a_png_or_jpeg_is_refused(org, media, upload):
     with pytest.raises(ValidationError) as exc:
-        organization_update(organization=org, logo=upload)
+        organization_update(actor=SETUP, organization=org, logo=upload)
 
     assert exc.value.message_dict["logo"] == [
         "The logo must be a PNG or JPEG image, and this file is not one."
@@ -172,9 +173,9 @@ def test_a_logo_that_is_not_a_png_or_jpeg_is_refused(org, media, upload):
 
 
 def test_the_logo_can_be_removed(org, media):
-    organization_update(organization=org, logo=image_file("logo.png", "PNG"))
+    organization_update(actor=SETUP, organization=org, logo=image_file("logo.png", "PNG"))
 
-    organization_update(organization=org, logo=False)
+    organization_update(actor=SETUP, organization=org, logo=False)
 
     org.refresh_from_db()
     assert not org.logo
@@ -182,6 +183,7 @@ def test_the_logo_can_be_removed(org, media):
 
 def test_the_invitation_email_can_use_its_placeholders(org):
     organization_update(
+        actor=SETUP,
         organization=org,
         portal_invitation_subject="{contact}, your {organization} portal",
         portal_invitation_message="Hello {contact} of {customer}, welcome to {organization}.",
@@ -194,6 +196,7 @@ def test_the_invitation_email_can_use_its_placeholders(org):
 def test_an_unknown_placeholder_in_the_invitation_email_is_refused(org):
     with pytest.raises(ValidationError) as exc:
         organization_update(
+            actor=SETUP,
             organization=org,
             portal_invitation_subject="Welcome {customer}",
             portal_invitation_message="Hello {name",

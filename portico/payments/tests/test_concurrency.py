@@ -21,7 +21,7 @@ from portico.payments.models import CustomerPayment, PaymentAllocation
 from portico.payments.services import payment_allocate, payment_record
 from portico.sales.models import CreditApplication, CreditNote, Invoice
 from portico.sales.services.invoices import credit_note_apply
-from portico.testing import make_credit_note, make_invoice, today
+from portico.testing import SETUP, make_credit_note, make_invoice, today
 
 THREADS = 8
 
@@ -72,6 +72,7 @@ def test_parallel_payments_never_overpay_an_invoice(customer_a):
     outcomes = run_in_threads(
         THREADS,
         lambda i: payment_record(
+            actor=SETUP,
             customer=customer_a,
             amount="30.00",
             date=today(),
@@ -108,7 +109,7 @@ def test_parallel_payments_that_fit_are_all_recorded(customer_a):
     outcomes = run_in_threads(
         THREADS,
         lambda i: payment_record(
-            customer=customer_a, amount="10.00", date=today(), allocations=[(invoice, "10.00")]
+            actor=SETUP, customer=customer_a, amount="10.00", date=today(), allocations=[(invoice, "10.00")]
         ),
     )
     assert _errors(outcomes) == []
@@ -123,7 +124,10 @@ def test_parallel_applications_never_spend_a_credit_note_twice(customer_a):
     invoices = [make_invoice(customer_a, "40.00") for _ in range(THREADS)]
 
     outcomes = run_in_threads(
-        THREADS, lambda i: credit_note_apply(credit_note=credit_note, invoice=invoices[i], amount="40.00")
+        THREADS,
+        lambda i: credit_note_apply(
+            actor=SETUP, credit_note=credit_note, invoice=invoices[i], amount="40.00"
+        ),
     )
 
     assert len(_ok(outcomes)) == 2
@@ -138,11 +142,12 @@ def test_parallel_applications_never_spend_a_credit_note_twice(customer_a):
 
 @pytest.mark.django_db(transaction=True)
 def test_parallel_allocations_never_spend_a_payments_credit_twice(customer_a):
-    payment = payment_record(customer=customer_a, amount="100.00", date=today())
+    payment = payment_record(actor=SETUP, customer=customer_a, amount="100.00", date=today())
     invoices = [make_invoice(customer_a, "40.00") for _ in range(THREADS)]
 
     outcomes = run_in_threads(
-        THREADS, lambda i: payment_allocate(payment=payment, allocations=[(invoices[i], "40.00")])
+        THREADS,
+        lambda i: payment_allocate(actor=SETUP, payment=payment, allocations=[(invoices[i], "40.00")]),
     )
 
     assert len(_ok(outcomes)) == 2
@@ -207,7 +212,11 @@ def test_a_locked_invoice_makes_a_second_payment_wait_on_postgresql(customer_a):
                 holding.set()
                 release.wait(timeout=30)
                 payment_record(
-                    customer=customer_a, amount="50.00", date=today(), allocations=[(invoice, "50.00")]
+                    actor=SETUP,
+                    customer=customer_a,
+                    amount="50.00",
+                    date=today(),
+                    allocations=[(invoice, "50.00")],
                 )
         finally:
             connection.close()
@@ -215,7 +224,11 @@ def test_a_locked_invoice_makes_a_second_payment_wait_on_postgresql(customer_a):
     def second() -> None:
         try:
             payment_record(
-                customer=customer_a, amount="50.00", date=today(), allocations=[(invoice, "50.00")]
+                actor=SETUP,
+                customer=customer_a,
+                amount="50.00",
+                date=today(),
+                allocations=[(invoice, "50.00")],
             )
             outcome["second"] = "recorded"
         except ValidationError as exc:

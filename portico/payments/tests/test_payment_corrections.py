@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portico.activity.models import AuditEvent
+from portico.actors import Actor
 from portico.payments.models import CustomerPayment, PaymentAllocation, Refund
 from portico.payments.services import (
     payment_record,
@@ -19,18 +20,28 @@ from portico.payments.services import (
 )
 from portico.sales.models import CreditNote, Invoice, RetainerInvoice
 from portico.sales.services.invoices import retainer_apply
-from portico.testing import audit_actions, db_state, make_credit_note, make_invoice, make_retainer, today
+from portico.testing import (
+    SETUP,
+    audit_actions,
+    db_state,
+    make_credit_note,
+    make_invoice,
+    make_retainer,
+    today,
+)
 
 # --- payment_update ------------------------------------------------------------------------------------------
 
 
 def test_staff_corrects_an_offline_payments_details(customer_a, staff):
-    payment = payment_record(customer=customer_a, amount="100.00", date=today(), reference="chq 1")
+    payment = payment_record(
+        actor=SETUP, customer=customer_a, amount="100.00", date=today(), reference="chq 1"
+    )
     new_date = today() - datetime.timedelta(days=2)
 
     payment_update(
+        actor=Actor.staff(staff),
         payment=payment,
-        actor=staff,
         date=new_date,
         mode="check",
         reference="  chq 12  ",
@@ -53,19 +64,19 @@ def test_staff_corrects_an_offline_payments_details(customer_a, staff):
 
 
 def test_a_payments_amount_cannot_be_edited(customer_a):
-    payment = payment_record(customer=customer_a, amount="100.00", date=today())
+    payment = payment_record(actor=SETUP, customer=customer_a, amount="100.00", date=today())
     before = db_state(payment)
     with pytest.raises(ValidationError) as exc:
-        payment_update(payment=payment, amount="90.00")
+        payment_update(actor=SETUP, payment=payment, amount="90.00")
     assert exc.value.messages == ["These payment fields cannot be changed: amount."]
     assert db_state(payment) == before
 
 
 def test_bank_charges_above_the_amount_received_are_refused(customer_a):
-    payment = payment_record(customer=customer_a, amount="100.00", date=today())
+    payment = payment_record(actor=SETUP, customer=customer_a, amount="100.00", date=today())
     before = db_state(payment)
     with pytest.raises(ValidationError) as exc:
-        payment_update(payment=payment, bank_charges="100.01")
+        payment_update(actor=SETUP, payment=payment, bank_charges="100.01")
     assert exc.value.message_dict == {
         "bank_charges": ["Bank charges cannot be more than the amount received."]
     }
@@ -73,30 +84,30 @@ def test_bank_charges_above_the_amount_received_are_refused(customer_a):
 
 
 def test_negative_bank_charges_are_refused(customer_a):
-    payment = payment_record(customer=customer_a, amount="100.00", date=today())
+    payment = payment_record(actor=SETUP, customer=customer_a, amount="100.00", date=today())
     before = db_state(payment)
     with pytest.raises(ValidationError) as exc:
-        payment_update(payment=payment, bank_charges="-1.00")
+        payment_update(actor=SETUP, payment=payment, bank_charges="-1.00")
     assert exc.value.message_dict == {"bank_charges": ["The amount cannot be negative."]}
     assert db_state(payment) == before
 
 
 def test_an_unknown_payment_mode_is_refused(customer_a):
-    payment = payment_record(customer=customer_a, amount="100.00", date=today())
+    payment = payment_record(actor=SETUP, customer=customer_a, amount="100.00", date=today())
     before = db_state(payment)
     with pytest.raises(ValidationError) as exc:
-        payment_update(payment=payment, mode="barter")
+        payment_update(actor=SETUP, payment=payment, mode="barter")
     assert exc.value.message_dict == {"mode": ["Choose a payment mode."]}
     assert db_state(payment) == before
 
 
 def test_an_online_payment_cannot_be_edited(customer_a):
     payment = payment_record(
-        customer=customer_a, amount="100.00", date=today(), is_online=True, gateway="sandbox"
+        actor=SETUP, customer=customer_a, amount="100.00", date=today(), is_online=True, gateway="sandbox"
     )
     before = db_state(payment)
     with pytest.raises(ValidationError) as exc:
-        payment_update(payment=payment, reference="changed")
+        payment_update(actor=SETUP, payment=payment, reference="changed")
     assert exc.value.messages == ["An online payment cannot be edited; its details come from the gateway."]
     assert db_state(payment) == before
     payment.refresh_from_db()
@@ -110,6 +121,7 @@ def test_an_allocation_taken_back_makes_the_invoice_owe_again_and_the_money_avai
     invoice = make_invoice(customer_a, "100.00")
     other = make_invoice(customer_a, "50.00")
     payment = payment_record(
+        actor=SETUP,
         customer=customer_a,
         amount="150.00",
         date=today(),
@@ -117,7 +129,10 @@ def test_an_allocation_taken_back_makes_the_invoice_owe_again_and_the_money_avai
     )
     allocation = PaymentAllocation.objects.get(invoice=invoice)
 
-    payment_unallocate(allocation=allocation, actor=staff)
+    payment_unallocate(
+        actor=Actor.staff(staff),
+        allocation=allocation,
+    )
 
     payment.refresh_from_db()
     invoice.refresh_from_db()
@@ -137,10 +152,10 @@ def test_an_allocation_taken_back_makes_the_invoice_owe_again_and_the_money_avai
 def test_an_unused_retainer_payment_is_taken_back(customer_a):
     retainer = make_retainer(customer_a, "60.00")
     payment = payment_record(
-        customer=customer_a, amount="60.00", date=today(), allocations=[(retainer, "60.00")]
+        actor=SETUP, customer=customer_a, amount="60.00", date=today(), allocations=[(retainer, "60.00")]
     )
 
-    payment_unallocate(allocation=payment.allocations.get())
+    payment_unallocate(actor=SETUP, allocation=payment.allocations.get())
 
     retainer.refresh_from_db()
     payment.refresh_from_db()
@@ -156,14 +171,14 @@ def test_an_unused_retainer_payment_is_taken_back(customer_a):
 def test_a_retainer_payment_already_applied_cannot_be_taken_back(customer_a):
     retainer = make_retainer(customer_a, "60.00")
     payment = payment_record(
-        customer=customer_a, amount="60.00", date=today(), allocations=[(retainer, "60.00")]
+        actor=SETUP, customer=customer_a, amount="60.00", date=today(), allocations=[(retainer, "60.00")]
     )
     invoice = make_invoice(customer_a, "100.00")
-    retainer_apply(retainer=retainer, invoice=invoice, amount="25.00")
+    retainer_apply(actor=SETUP, retainer=retainer, invoice=invoice, amount="25.00")
     before = db_state(retainer, payment, invoice)
 
     with pytest.raises(ValidationError) as exc:
-        payment_unallocate(allocation=payment.allocations.get())
+        payment_unallocate(actor=SETUP, allocation=payment.allocations.get())
 
     assert exc.value.messages == [
         f"The retainer paid on {retainer.number} was already applied or refunded; only $35.00 of it is "
@@ -175,13 +190,13 @@ def test_a_retainer_payment_already_applied_cannot_be_taken_back(customer_a):
 def test_a_retainer_payment_partly_refunded_cannot_be_taken_back(customer_a):
     retainer = make_retainer(customer_a, "60.00")
     payment = payment_record(
-        customer=customer_a, amount="60.00", date=today(), allocations=[(retainer, "60.00")]
+        actor=SETUP, customer=customer_a, amount="60.00", date=today(), allocations=[(retainer, "60.00")]
     )
-    refund_create(source=retainer, amount="0.01", date=today())
+    refund_create(actor=SETUP, source=retainer, amount="0.01", date=today())
     before = db_state(retainer, payment)
 
     with pytest.raises(ValidationError) as exc:
-        payment_unallocate(allocation=payment.allocations.get())
+        payment_unallocate(actor=SETUP, allocation=payment.allocations.get())
 
     assert exc.value.messages == [
         f"The retainer paid on {retainer.number} was already applied or refunded; only $59.99 of it is "
@@ -194,10 +209,13 @@ def test_a_retainer_payment_partly_refunded_cannot_be_taken_back(customer_a):
 
 
 def test_deleting_a_payment_refund_makes_its_amount_available_again(customer_a, staff):
-    payment = payment_record(customer=customer_a, amount="100.00", date=today())
-    refund = refund_create(source=payment, amount="30.00", date=today())
+    payment = payment_record(actor=SETUP, customer=customer_a, amount="100.00", date=today())
+    refund = refund_create(actor=SETUP, source=payment, amount="30.00", date=today())
 
-    refund_delete(refund=refund, actor=staff)
+    refund_delete(
+        actor=Actor.staff(staff),
+        refund=refund,
+    )
 
     payment.refresh_from_db()
     assert payment.unused_amount == Decimal("100.00")
@@ -213,11 +231,11 @@ def test_deleting_a_payment_refund_makes_its_amount_available_again(customer_a, 
 
 def test_deleting_a_credit_note_refund_reopens_the_closed_note(customer_a):
     credit_note = make_credit_note(customer_a, "20.00")
-    refund = refund_create(source=credit_note, amount="20.00", date=today())
+    refund = refund_create(actor=SETUP, source=credit_note, amount="20.00", date=today())
     credit_note.refresh_from_db()
     assert credit_note.status == CreditNote.Status.CLOSED
 
-    refund_delete(refund=refund)
+    refund_delete(actor=SETUP, refund=refund)
 
     credit_note.refresh_from_db()
     assert (credit_note.status, credit_note.balance) == (CreditNote.Status.OPEN, Decimal("20.00"))
@@ -226,21 +244,23 @@ def test_deleting_a_credit_note_refund_reopens_the_closed_note(customer_a):
 
 def test_deleting_a_retainer_refund_makes_the_retainer_available_again(customer_a):
     retainer = make_retainer(customer_a, "60.00")
-    payment_record(customer=customer_a, amount="60.00", date=today(), allocations=[(retainer, "60.00")])
-    refund = refund_create(source=retainer, amount="40.00", date=today())
+    payment_record(
+        actor=SETUP, customer=customer_a, amount="60.00", date=today(), allocations=[(retainer, "60.00")]
+    )
+    refund = refund_create(actor=SETUP, source=retainer, amount="40.00", date=today())
 
-    refund_delete(refund=refund)
+    refund_delete(actor=SETUP, refund=refund)
 
     retainer.refresh_from_db()
     assert (retainer.status, retainer.retainer_available) == (RetainerInvoice.Status.PAID, Decimal("60.00"))
 
 
 def test_a_refund_already_deleted_cannot_be_deleted_again(customer_a):
-    payment = payment_record(customer=customer_a, amount="100.00", date=today())
-    refund = refund_create(source=payment, amount="30.00", date=today())
-    refund_delete(refund=refund)
+    payment = payment_record(actor=SETUP, customer=customer_a, amount="100.00", date=today())
+    refund = refund_create(actor=SETUP, source=payment, amount="30.00", date=today())
+    refund_delete(actor=SETUP, refund=refund)
     before = db_state(payment)
     with pytest.raises(Refund.DoesNotExist):
-        refund_delete(refund=refund)
+        refund_delete(actor=SETUP, refund=refund)
     assert db_state(payment) == before
     assert CustomerPayment.objects.get(pk=payment.pk).unused_amount == Decimal("100.00")

@@ -8,13 +8,14 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portico.activity.models import AuditEvent
+from portico.actors import Actor
 from portico.customers.models import Customer
 from portico.payments.models import CustomerPayment, PaymentAllocation
 from portico.payments.services import payment_allocate, payment_delete, payment_record, refund_create
 from portico.sales.models import Invoice
 from portico.sales.selectors import customer_available_credits, customer_receivable
 from portico.sales.services.invoices import invoice_void
-from portico.testing import CustomerFactory, audit_actions, db_state, make_invoice, today
+from portico.testing import SETUP, CustomerFactory, audit_actions, db_state, make_invoice, today
 
 
 def test_one_payment_pays_several_invoices_and_leaves_the_excess_as_credit(customer_a, staff):
@@ -23,12 +24,12 @@ def test_one_payment_pays_several_invoices_and_leaves_the_excess_as_credit(custo
     third = make_invoice(customer_a, "40.00")
 
     payment = payment_record(
+        actor=Actor.staff(staff),
         customer=customer_a,
         amount="200.00",
         date=today(),
         reference="wire 77",
         allocations=[(first, "100.00"), (second, "75.50"), (third, "10.00")],
-        actor=staff,
     )
 
     payment.refresh_from_db()
@@ -56,11 +57,15 @@ def test_one_payment_pays_several_invoices_and_leaves_the_excess_as_credit(custo
 
 
 def test_unused_credit_is_allocated_to_a_later_invoice(customer_a, staff):
-    payment = payment_record(customer=customer_a, amount="80.00", date=today())
+    payment = payment_record(actor=SETUP, customer=customer_a, amount="80.00", date=today())
     assert customer_available_credits(customer=customer_a) == Decimal("80.00")
     invoice = make_invoice(customer_a, "50.00")
 
-    payment_allocate(payment=payment, allocations=[(invoice, "50.00")], actor=staff)
+    payment_allocate(
+        actor=Actor.staff(staff),
+        payment=payment,
+        allocations=[(invoice, "50.00")],
+    )
 
     payment.refresh_from_db()
     invoice.refresh_from_db()
@@ -73,7 +78,7 @@ def test_unused_credit_is_allocated_to_a_later_invoice(customer_a, staff):
 def _refused(customer, message, *, objects=(), **kwargs):
     before = db_state(customer, *objects)
     with pytest.raises(ValidationError) as exc:
-        payment_record(customer=customer, date=today(), **kwargs)
+        payment_record(customer=customer, date=today(), **{"actor": SETUP, **kwargs})
     assert message in exc.value.messages
     assert db_state(customer, *objects) == before
 
@@ -92,7 +97,9 @@ def test_allocations_above_the_payment_are_refused(customer_a):
 
 def test_allocation_above_an_invoices_balance_is_refused(customer_a):
     invoice = make_invoice(customer_a, "100.00")
-    payment_record(customer=customer_a, amount="60.00", date=today(), allocations=[(invoice, "60.00")])
+    payment_record(
+        actor=SETUP, customer=customer_a, amount="60.00", date=today(), allocations=[(invoice, "60.00")]
+    )
     _refused(
         customer_a,
         f"$40.01 is more than the $40.00 due on {invoice.number}.",
@@ -144,7 +151,7 @@ def test_another_customers_invoice_is_refused(customer_a, customer_b, other_cust
 def test_a_draft_or_void_invoice_cannot_be_paid(customer_a, state, shown):
     invoice = make_invoice(customer_a, "100.00", send=False)
     if state == "void":
-        invoice = invoice_void(invoice=invoice)
+        invoice = invoice_void(actor=SETUP, invoice=invoice)
     _refused(
         customer_a,
         f"{invoice.number} is {shown}; only sent or partially paid invoices can be paid.",
@@ -181,11 +188,11 @@ def test_an_invalid_payment_is_refused(customer_a, fields, message):
 
 
 def test_allocating_more_than_the_unused_credit_is_refused(customer_a):
-    payment = payment_record(customer=customer_a, amount="30.00", date=today())
+    payment = payment_record(actor=SETUP, customer=customer_a, amount="30.00", date=today())
     invoice = make_invoice(customer_a, "50.00")
     before = db_state(payment, invoice)
     with pytest.raises(ValidationError) as exc:
-        payment_allocate(payment=payment, allocations=[(invoice, "30.01")])
+        payment_allocate(actor=SETUP, payment=payment, allocations=[(invoice, "30.01")])
     assert exc.value.messages == [
         "The allocations add up to $30.01, more than the $30.00 available on this payment."
     ]
@@ -193,10 +200,10 @@ def test_allocating_more_than_the_unused_credit_is_refused(customer_a):
 
 
 def test_allocating_nothing_is_refused(customer_a):
-    payment = payment_record(customer=customer_a, amount="30.00", date=today())
+    payment = payment_record(actor=SETUP, customer=customer_a, amount="30.00", date=today())
     before = db_state(payment)
     with pytest.raises(ValidationError) as exc:
-        payment_allocate(payment=payment, allocations=[])
+        payment_allocate(actor=SETUP, payment=payment, allocations=[])
     assert exc.value.messages == ["Choose at least one invoice to apply the credit to."]
     assert db_state(payment) == before
 
@@ -205,9 +212,16 @@ def test_deleting_a_payment_restores_the_invoices_balances(customer_a, staff):
     first = make_invoice(customer_a, "100.00")
     second = make_invoice(customer_a, "50.00")
     payment = payment_record(
-        customer=customer_a, amount="170.00", date=today(), allocations=[(first, "100.00"), (second, "20.00")]
+        actor=SETUP,
+        customer=customer_a,
+        amount="170.00",
+        date=today(),
+        allocations=[(first, "100.00"), (second, "20.00")],
     )
-    payment_delete(payment=payment, actor=staff)
+    payment_delete(
+        actor=Actor.staff(staff),
+        payment=payment,
+    )
 
     first.refresh_from_db()
     second.refresh_from_db()
@@ -222,21 +236,21 @@ def test_deleting_a_payment_restores_the_invoices_balances(customer_a, staff):
 
 
 def test_a_payment_partly_refunded_cannot_be_deleted(customer_a):
-    payment = payment_record(customer=customer_a, amount="50.00", date=today())
-    refund_create(source=payment, amount="10.00", date=today())
+    payment = payment_record(actor=SETUP, customer=customer_a, amount="50.00", date=today())
+    refund_create(actor=SETUP, source=payment, amount="10.00", date=today())
     before = db_state(payment)
     with pytest.raises(ValidationError) as exc:
-        payment_delete(payment=payment)
+        payment_delete(actor=SETUP, payment=payment)
     assert exc.value.messages == ["Part of this payment was refunded; delete the refund first."]
     assert db_state(payment) == before
 
 
 def test_an_online_payment_cannot_be_deleted(customer_a):
     payment = payment_record(
-        customer=customer_a, amount="50.00", date=today(), is_online=True, gateway="sandbox"
+        actor=SETUP, customer=customer_a, amount="50.00", date=today(), is_online=True, gateway="sandbox"
     )
     before = db_state(payment)
     with pytest.raises(ValidationError) as exc:
-        payment_delete(payment=payment)
+        payment_delete(actor=SETUP, payment=payment)
     assert exc.value.messages == ["An online payment cannot be deleted; refund it instead."]
     assert db_state(payment) == before

@@ -8,20 +8,26 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portico.activity.models import AuditEvent
+from portico.actors import Actor
 from portico.payments.models import Refund
 from portico.payments.services import payment_allocate, payment_record, refund_create
 from portico.sales.selectors import customer_available_credits
-from portico.testing import audit_actions, db_state, make_credit_note, make_invoice, today
+from portico.testing import SETUP, audit_actions, db_state, make_credit_note, make_invoice, today
 
 
 def test_the_unused_part_of_a_payment_is_refunded(customer_a, staff):
     invoice = make_invoice(customer_a, "70.00")
     payment = payment_record(
-        customer=customer_a, amount="100.00", date=today(), allocations=[(invoice, "70.00")]
+        actor=SETUP, customer=customer_a, amount="100.00", date=today(), allocations=[(invoice, "70.00")]
     )
 
     refund = refund_create(
-        source=payment, amount="30.00", date=today(), mode="check", reference="1001", actor=staff
+        actor=Actor.staff(staff),
+        source=payment,
+        amount="30.00",
+        date=today(),
+        mode="check",
+        reference="1001",
     )
 
     payment.refresh_from_db()
@@ -45,12 +51,12 @@ def test_the_unused_part_of_a_payment_is_refunded(customer_a, staff):
 
 
 def test_refunded_credit_can_no_longer_be_allocated(customer_a):
-    payment = payment_record(customer=customer_a, amount="100.00", date=today())
-    refund_create(source=payment, amount="60.00", date=today())
+    payment = payment_record(actor=SETUP, customer=customer_a, amount="100.00", date=today())
+    refund_create(actor=SETUP, source=payment, amount="60.00", date=today())
     invoice = make_invoice(customer_a, "50.00")
     before = db_state(payment, invoice)
     with pytest.raises(ValidationError) as exc:
-        payment_allocate(payment=payment, allocations=[(invoice, "50.00")])
+        payment_allocate(actor=SETUP, payment=payment, allocations=[(invoice, "50.00")])
     assert exc.value.messages == [
         "The allocations add up to $50.00, more than the $40.00 available on this payment."
     ]
@@ -60,11 +66,11 @@ def test_refunded_credit_can_no_longer_be_allocated(customer_a):
 def test_refunding_more_than_a_payment_has_unused_is_refused(customer_a):
     invoice = make_invoice(customer_a, "70.00")
     payment = payment_record(
-        customer=customer_a, amount="100.00", date=today(), allocations=[(invoice, "70.00")]
+        actor=SETUP, customer=customer_a, amount="100.00", date=today(), allocations=[(invoice, "70.00")]
     )
     before = db_state(payment, invoice)
     with pytest.raises(ValidationError) as exc:
-        refund_create(source=payment, amount="30.01", date=today())
+        refund_create(actor=SETUP, source=payment, amount="30.01", date=today())
     assert exc.value.message_dict == {
         "amount": [f"Only $30.00 is available to refund from {payment.number}."]
     }
@@ -75,7 +81,7 @@ def test_refunding_more_than_a_credit_note_has_left_is_refused(customer_a):
     credit_note = make_credit_note(customer_a, "20.00")
     before = db_state(credit_note)
     with pytest.raises(ValidationError) as exc:
-        refund_create(source=credit_note, amount="20.01", date=today())
+        refund_create(actor=SETUP, source=credit_note, amount="20.01", date=today())
     assert exc.value.message_dict == {
         "amount": [f"Only $20.00 is available to refund from {credit_note.number}."]
     }
@@ -92,10 +98,10 @@ def test_refunding_more_than_a_credit_note_has_left_is_refused(customer_a):
     ],
 )
 def test_an_invalid_refund_is_refused(customer_a, fields, message):
-    payment = payment_record(customer=customer_a, amount="100.00", date=today())
+    payment = payment_record(actor=SETUP, customer=customer_a, amount="100.00", date=today())
     before = db_state(payment)
     with pytest.raises(ValidationError) as exc:
-        refund_create(source=payment, date=today(), **fields)
+        refund_create(source=payment, date=today(), **{"actor": SETUP, **fields})
     assert exc.value.messages == [message]
     assert db_state(payment) == before
     assert not Refund.objects.exists()
@@ -105,6 +111,6 @@ def test_a_draft_credit_note_cannot_be_refunded(customer_a):
     credit_note = make_credit_note(customer_a, "20.00", open_it=False)
     before = db_state(credit_note)
     with pytest.raises(ValidationError) as exc:
-        refund_create(source=credit_note, amount="5.00", date=today())
+        refund_create(actor=SETUP, source=credit_note, amount="5.00", date=today())
     assert exc.value.messages == ["This credit note is draft; it cannot be refunded."]
     assert db_state(credit_note) == before

@@ -13,6 +13,7 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from portico.actors import Actor
 from portico.money import ZERO, minor_unit
 from portico.payments.models import CustomerPayment, PaymentAllocation, Refund
 from portico.payments.services import (
@@ -58,6 +59,7 @@ from portico.sales.services.quotes import (
     quote_send,
 )
 from portico.testing import (
+    SETUP,
     lines,
 )
 
@@ -204,21 +206,25 @@ class History:
     def invoice(self, units: int, due_in: int, fate: str) -> None:
         due = self.days(due_in)
         invoice = invoice_create(
-            customer=self.customer, date=self.days(-45), due_date=due, lines=lines(self.money(units))
+            actor=SETUP,
+            customer=self.customer,
+            date=self.days(-45),
+            due_date=due,
+            lines=lines(self.money(units)),
         )
         self.invoices.append(Doc(invoice, self.money(units), due=due))
         self.follow_fate(self.invoices[-1], fate)
 
     def retainer(self, units: int, fate: str) -> None:
         retainer = retainer_invoice_create(
-            customer=self.customer, date=self.days(-20), lines=lines(self.money(units))
+            actor=SETUP, customer=self.customer, date=self.days(-20), lines=lines(self.money(units))
         )
         self.retainers.append(Doc(retainer, self.money(units)))
         self.follow_fate(self.retainers[-1], fate)
 
     def credit_note(self, units: int, fate: str) -> None:
         credit_note = credit_note_create(
-            customer=self.customer, date=self.days(-15), lines=lines(self.money(units))
+            actor=SETUP, customer=self.customer, date=self.days(-15), lines=lines(self.money(units))
         )
         self.credit_notes.append(Doc(credit_note, self.money(units)))
         self.follow_fate(self.credit_notes[-1], fate)
@@ -232,73 +238,141 @@ class History:
 
     def issue(self, document: Doc) -> None:
         if document in self.invoices:
-            invoice_send(invoice=document.obj, actor=self.staff)
+            invoice_send(
+                actor=Actor.staff(self.staff),
+                invoice=document.obj,
+            )
         elif document in self.retainers:
-            retainer_invoice_send(retainer=document.obj, actor=self.staff)
+            retainer_invoice_send(
+                actor=Actor.staff(self.staff),
+                retainer=document.obj,
+            )
         else:
-            credit_note_open(credit_note=document.obj, actor=self.staff)
+            credit_note_open(
+                actor=Actor.staff(self.staff),
+                credit_note=document.obj,
+            )
         document.state = "issued"
 
     def void(self, document: Doc) -> None:
         if document in self.invoices:
-            invoice_void(invoice=document.obj, actor=self.staff)
+            invoice_void(
+                actor=Actor.staff(self.staff),
+                invoice=document.obj,
+            )
             if document.quote is not None:  # the quote it billed is accepted again, to invoice anew
                 document.quote.state = "accepted"
         elif document in self.retainers:
-            retainer_invoice_void(retainer=document.obj, actor=self.staff)
+            retainer_invoice_void(
+                actor=Actor.staff(self.staff),
+                retainer=document.obj,
+            )
         else:
-            credit_note_void(credit_note=document.obj, actor=self.staff)
+            credit_note_void(
+                actor=Actor.staff(self.staff),
+                credit_note=document.obj,
+            )
         document.state = "void"
 
     def quote(self, units: int, expiry_in: int | None, fate: str) -> None:
         expiry = None if expiry_in is None else self.days(expiry_in)
         quote = QuoteDoc(
             quote_create(
+                actor=Actor.staff(self.staff),
                 customer=self.customer,
                 date=self.days(-3),
                 expiry_date=expiry,
                 lines=lines(self.money(units)),
-                actor=self.staff,
             ),
             expiry,
         )
         self.quotes.append(quote)
         if fate == "draft":
             return
-        quote.obj, quote.state = quote_send(quote=quote.obj, actor=self.staff), "sent"
+        quote.obj, quote.state = (
+            quote_send(
+                actor=Actor.staff(self.staff),
+                quote=quote.obj,
+            ),
+            "sent",
+        )
         if fate in ("accepted", "invoiced"):
-            quote.obj, quote.state = quote_accept(quote=quote.obj, actor=self.staff), "accepted"
+            quote.obj, quote.state = (
+                quote_accept(
+                    actor=Actor.staff(self.staff),
+                    quote=quote.obj,
+                ),
+                "accepted",
+            )
         elif fate in ("declined", "resent"):
             quote.obj, quote.state = (
-                quote_decline(quote=quote.obj, reason="Too dear", actor=self.staff),
+                quote_decline(
+                    actor=Actor.staff(self.staff),
+                    quote=quote.obj,
+                    reason="Too dear",
+                ),
                 "declined",
             )
         elif fate == "expired":
-            quote.obj, quote.state = quote_mark_expired(quote=quote.obj, actor=self.staff), "expired"
+            quote.obj, quote.state = (
+                quote_mark_expired(
+                    actor=Actor.staff(self.staff),
+                    quote=quote.obj,
+                ),
+                "expired",
+            )
         if fate == "resent":
-            quote.obj = quote_send(quote=quote_revise(quote=quote.obj, actor=self.staff), actor=self.staff)
+            quote.obj = quote_send(
+                actor=Actor.staff(self.staff),
+                quote=quote_revise(
+                    actor=Actor.staff(self.staff),
+                    quote=quote.obj,
+                ),
+            )
             quote.state = "sent"
         if fate == "invoiced":
             date = self.days(-40)
-            invoice = quote_convert_to_invoice(quote=quote.obj, date=date, actor=self.staff)
+            invoice = quote_convert_to_invoice(
+                actor=Actor.staff(self.staff),
+                quote=quote.obj,
+                date=date,
+            )
             due = date + datetime.timedelta(days=self.customer.payment_terms_days)
             self.invoices.append(Doc(invoice, self.money(units), due=due, quote=quote))
             quote.state = "invoiced"
 
     def timesheet(self, fate: str) -> None:
         if self.task is None:
-            project = project_create(customer=self.customer, name="Website", actor=self.staff)
-            self.task = task_create(project=project, name="Design", rate="100", actor=self.staff)
+            project = project_create(
+                actor=Actor.staff(self.staff),
+                customer=self.customer,
+                name="Website",
+            )
+            self.task = task_create(
+                actor=Actor.staff(self.staff),
+                project=project,
+                name="Design",
+                rate="100",
+            )
         day = self.days(-100 - len(self.approvals))  # one entry a day, one day an approval
-        time_entry_log(task=self.task, date=day, hours="1.50", user=self.staff)
+        time_entry_log(actor=SETUP, task=self.task, date=day, hours="1.50", user=self.staff)
         approval = timesheet_approval_create(
-            project=self.task.project, period_start=day, period_end=day, actor=self.staff
+            actor=Actor.staff(self.staff),
+            project=self.task.project,
+            period_start=day,
+            period_end=day,
         )
         if fate != "draft":
-            approval = timesheet_approval_send(approval=approval, actor=self.staff)
+            approval = timesheet_approval_send(
+                actor=Actor.staff(self.staff),
+                approval=approval,
+            )
         if fate in ("approved", "rejected"):
             timesheet_approval_decide(
-                approval=approval, approve=fate == "approved", reason="Too many hours", actor=self.staff
+                actor=Actor.staff(self.staff),
+                approval=approval,
+                approve=fate == "approved",
+                reason="Too many hours",
             )
         self.approvals.append(fate)
 
@@ -322,11 +396,11 @@ class History:
         date = self.days(-days_ago)
         payment = Payment(
             payment_record(
+                actor=Actor.staff(self.staff),
                 customer=self.customer,
                 amount=amount,
                 date=date,
                 allocations=[(d.obj, a) for d, a in allocations.items()],
-                actor=self.staff,
             ),
             amount,
             date,
@@ -346,7 +420,11 @@ class History:
         amount = self.part(min(self.unused(payment), self.due(document)), share)
         if amount <= 0:
             return False
-        payment_allocate(payment=payment.obj, allocations=[(document.obj, amount)], actor=self.staff)
+        payment_allocate(
+            actor=Actor.staff(self.staff),
+            payment=payment.obj,
+            allocations=[(document.obj, amount)],
+        )
         self.moves.append(Move(self._allocation(payment, document), payment, document, amount))
         return True
 
@@ -367,10 +445,18 @@ class History:
             return False
         if kind == "credit_note":
             row = credit_note_apply(
-                credit_note=source.obj, invoice=invoice.obj, amount=amount, actor=self.staff
+                actor=Actor.staff(self.staff),
+                credit_note=source.obj,
+                invoice=invoice.obj,
+                amount=amount,
             )
         else:
-            row = retainer_apply(retainer=source.obj, invoice=invoice.obj, amount=amount, actor=self.staff)
+            row = retainer_apply(
+                actor=Actor.staff(self.staff),
+                retainer=source.obj,
+                invoice=invoice.obj,
+                amount=amount,
+            )
         self.moves.append(Move(row, source, invoice, amount))
         return True
 
@@ -387,7 +473,12 @@ class History:
         amount = self.part(left, share)
         if amount <= 0:
             return False
-        row = refund_create(source=source.obj, amount=amount, date=self.days(-1), actor=self.staff)
+        row = refund_create(
+            actor=Actor.staff(self.staff),
+            source=source.obj,
+            amount=amount,
+            date=self.days(-1),
+        )
         self.moves.append(Move(row, source, None, amount))
         return True
 
@@ -422,14 +513,26 @@ class History:
             # What a payment paid on a retainer stays unless that much of the retainer is still unused.
             if move.target in self.retainers and move.amount > self.retainer_left(move.target):
                 return False
-            payment_unallocate(allocation=move.row, actor=self.staff)
+            payment_unallocate(
+                actor=Actor.staff(self.staff),
+                allocation=move.row,
+            )
         elif isinstance(move.row, CreditApplication):
-            credit_application_remove(application=move.row, actor=self.staff)
+            credit_application_remove(
+                actor=Actor.staff(self.staff),
+                application=move.row,
+            )
         elif isinstance(move.row, RetainerApplication):
-            retainer_application_remove(application=move.row, actor=self.staff)
+            retainer_application_remove(
+                actor=Actor.staff(self.staff),
+                application=move.row,
+            )
         else:
             assert isinstance(move.row, Refund)
-            refund_delete(refund=move.row, actor=self.staff)
+            refund_delete(
+                actor=Actor.staff(self.staff),
+                refund=move.row,
+            )
         self.moves.remove(move)
         return True
 
@@ -443,7 +546,10 @@ class History:
             return False
         if any(m.target in self.retainers and self.out_of(m.target) > 0 for m in mine):
             return False
-        payment_delete(payment=payment.obj, actor=self.staff)
+        payment_delete(
+            actor=Actor.staff(self.staff),
+            payment=payment.obj,
+        )
         self.payments.remove(payment)
         self.moves = [m for m in self.moves if m.source is not payment]
         return True
@@ -454,7 +560,11 @@ class History:
             return False
         payment = self.payments[pick % len(self.payments)]
         payment.date = self.days(-days_ago)
-        payment_update(payment=payment.obj, date=payment.date, actor=self.staff)
+        payment_update(
+            actor=Actor.staff(self.staff),
+            payment=payment.obj,
+            date=payment.date,
+        )
         return True
 
     def play(self, plan: Plan) -> list[str]:

@@ -32,7 +32,7 @@ from portico.sales.services.salesorders import (
     sales_order_convert_to_invoice,
     sales_order_create,
 )
-from portico.testing import TaxFactory, make_invoice, make_quote, today
+from portico.testing import SETUP, TaxFactory, make_invoice, make_quote, today
 
 
 def url(name: str, org, **kwargs) -> str:
@@ -105,15 +105,20 @@ def documents(sales_orders_shown, customer_a, line_inputs):
     """A quote, an invoice, a retainer invoice and a sales order with the same lines, sent to customer A."""
     date = today()
     return {
-        "quote-detail": quote_send(quote=quote_create(customer=customer_a, date=date, lines=line_inputs)),
+        "quote-detail": quote_send(
+            actor=SETUP, quote=quote_create(actor=SETUP, customer=customer_a, date=date, lines=line_inputs)
+        ),
         "invoice-detail": invoice_send(
-            invoice=invoice_create(customer=customer_a, date=date, lines=line_inputs)
+            actor=SETUP,
+            invoice=invoice_create(actor=SETUP, customer=customer_a, date=date, lines=line_inputs),
         ),
         "retainer-invoice-detail": retainer_invoice_send(
-            retainer=retainer_invoice_create(customer=customer_a, date=date, lines=line_inputs)
+            actor=SETUP,
+            retainer=retainer_invoice_create(actor=SETUP, customer=customer_a, date=date, lines=line_inputs),
         ),
         "sales-order-detail": sales_order_confirm(
-            order=sales_order_create(customer=customer_a, date=date, lines=line_inputs)
+            actor=SETUP,
+            order=sales_order_create(actor=SETUP, customer=customer_a, date=date, lines=line_inputs),
         ),
     }
 
@@ -162,7 +167,9 @@ def test_the_totals_add_up_on_each_document(org, portal_client, documents, name)
 
 def test_the_invoice_totals_end_in_the_balance_due(org, portal_client, documents):
     invoice = documents["invoice-detail"]
-    payment_record(customer=invoice.customer, amount="100", date=today(), allocations=[(invoice, "100")])
+    payment_record(
+        actor=SETUP, customer=invoice.customer, amount="100", date=today(), allocations=[(invoice, "100")]
+    )
     invoice.refresh_from_db()
 
     rows = totals(page(portal_client, org, "invoice-detail", invoice))
@@ -187,7 +194,9 @@ def test_percentages_are_written_as_the_organizations_locale_writes_them(org, po
 
 def test_an_invoice_with_something_due_leads_with_the_balance_and_pay_now(org, portal_client, customer_a):
     invoice = make_invoice(customer_a, "300")
-    payment_record(customer=customer_a, amount="100", date=today(), allocations=[(invoice, "100")])
+    payment_record(
+        actor=SETUP, customer=customer_a, amount="100", date=today(), allocations=[(invoice, "100")]
+    )
 
     body = page(portal_client, org, "invoice-detail", invoice)
     head = text(re.search(r'<header class="doc-head">(.*?)</header>', body, re.S).group(1))
@@ -197,7 +206,9 @@ def test_an_invoice_with_something_due_leads_with_the_balance_and_pay_now(org, p
 
 def test_a_paid_invoice_leads_with_paid_and_its_total(org, portal_client, customer_a):
     invoice = make_invoice(customer_a, "300")
-    payment_record(customer=customer_a, amount="300", date=today(), allocations=[(invoice, "300")])
+    payment_record(
+        actor=SETUP, customer=customer_a, amount="300", date=today(), allocations=[(invoice, "300")]
+    )
 
     body = page(portal_client, org, "invoice-detail", invoice)
     head = text(re.search(r'<header class="doc-head">(.*?)</header>', body, re.S).group(1))
@@ -210,9 +221,12 @@ def test_an_invoice_made_from_a_sales_order_links_to_it_while_sales_orders_are_s
     org, portal_client, customer_a
 ):
     order = sales_order_confirm(
-        order=sales_order_create(customer=customer_a, date=today(), lines=[LineInput("Boards", 1, 100)])
+        actor=SETUP,
+        order=sales_order_create(
+            actor=SETUP, customer=customer_a, date=today(), lines=[LineInput("Boards", 1, 100)]
+        ),
     )
-    invoice = invoice_send(invoice=sales_order_convert_to_invoice(order=order))
+    invoice = invoice_send(actor=SETUP, invoice=sales_order_convert_to_invoice(actor=SETUP, order=order))
     order_url = url("sales-order-detail", org, number=order.number)
 
     assert order_url not in page(portal_client, org, "invoice-detail", invoice)  # not shown in this portal
@@ -226,9 +240,12 @@ def test_a_sales_orders_invoices_wear_the_status_badges_of_the_list(
     sales_orders_shown, portal_client, customer_a
 ):
     order = sales_order_confirm(
-        order=sales_order_create(customer=customer_a, date=today(), lines=[LineInput("Boards", 1, 100)])
+        actor=SETUP,
+        order=sales_order_create(
+            actor=SETUP, customer=customer_a, date=today(), lines=[LineInput("Boards", 1, 100)]
+        ),
     )
-    invoice = invoice_send(invoice=sales_order_convert_to_invoice(order=order))
+    invoice = invoice_send(actor=SETUP, invoice=sales_order_convert_to_invoice(actor=SETUP, order=order))
 
     body = page(portal_client, sales_orders_shown, "sales-order-detail", order)
     listed = portal_client.get(url("invoices", sales_orders_shown)).content.decode()
@@ -245,10 +262,14 @@ def test_a_sales_orders_invoices_wear_the_status_badges_of_the_list(
 def approval(org, customer_a):
     org.portal_show_projects = True
     org.save()
-    task = task_create(project=project_create(customer=customer_a, name="Relaunch"), name="Design")
-    time_entry_log(task=task, date=today(), hours="2")
-    created = timesheet_approval_create(project=task.project, period_start=today(), period_end=today())
-    return timesheet_approval_send(approval=created)
+    task = task_create(
+        actor=SETUP, project=project_create(actor=SETUP, customer=customer_a, name="Relaunch"), name="Design"
+    )
+    time_entry_log(actor=SETUP, task=task, date=today(), hours="2")
+    created = timesheet_approval_create(
+        actor=SETUP, project=task.project, period_start=today(), period_end=today()
+    )
+    return timesheet_approval_send(actor=SETUP, approval=created)
 
 
 def back_link(body: str) -> str:
@@ -273,7 +294,7 @@ def test_each_document_links_back_to_the_list_with_its_filter_sort_and_page(
         "quote": documents["quote-detail"].number,
         "invoice": documents["invoice-detail"].number,
         "retainer": documents["retainer-invoice-detail"].number,
-        "payment": payment_record(customer=customer_a, amount="10", date=today()).number,
+        "payment": payment_record(actor=SETUP, customer=customer_a, amount="10", date=today()).number,
         "order": documents["sales-order-detail"].number,
         "approval": approval.number,
     }[kind]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from portico.activity.models import AuditEvent, Notification
 from portico.customers.access import portal_access_disable, portal_access_invite, portal_access_reinvite
 from portico.customers.models import PortalAccess
+from portico.testing import SETUP
 
 NEW_PASSWORD = "quiet lantern meadow 42"
 LINK = re.compile(r"https?://[^\s\"<>]+")
@@ -31,7 +32,7 @@ def invite(contact_a, django_capture_on_commit_callbacks):
 
     def send():
         with django_capture_on_commit_callbacks(execute=True):
-            portal_access_invite(contact=contact_a)
+            portal_access_invite(actor=SETUP, contact=contact_a)
         message = mail.outbox[-1]
         assert message.to == [contact_a.email]
         (link,) = links_in(message, "/accept/")
@@ -103,7 +104,7 @@ def test_reinvite_voids_the_old_link(org, contact_a, invite, django_capture_on_c
     old = invite()
     access = PortalAccess.objects.get(contact=contact_a)
     with django_capture_on_commit_callbacks(execute=True):
-        portal_access_reinvite(access=access)
+        portal_access_reinvite(actor=SETUP, access=access)
     (new_link,) = links_in(mail.outbox[-1], "/accept/")
     client = Client()
     assert client.get(client.get(old)["Location"]).status_code == 410
@@ -197,7 +198,7 @@ def test_logout_login_change_password_and_reset(org, access_a, django_capture_on
 def test_disabling_access_ends_open_sessions_at_once(org, access_a, portal_client):
     home = reverse("portal:home", kwargs={"slug": org.portal_slug})
     assert portal_client.get(home).status_code == 200
-    portal_access_disable(access=access_a)
+    portal_access_disable(actor=SETUP, access=access_a)
     response = portal_client.get(home)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("portal:login", kwargs={"slug": org.portal_slug}))

@@ -46,6 +46,7 @@ from portico.projects.services import (
 )
 from portico.sales.selectors import customer_balances
 from portico.testing import (
+    SETUP,
     ContactPersonFactory,
     CustomerFactory,
     make_credit_note,
@@ -230,6 +231,7 @@ def neighbour(customer_b, staff):
     )
     retainer = make_retainer(customer_b, "900.00")
     payment_record(
+        actor=SETUP,
         customer=customer_b,
         amount="650.00",
         date=timezone.localdate(),
@@ -237,12 +239,20 @@ def neighbour(customer_b, staff):
     )
     make_credit_note(customer_b, "60.00")
     make_quote(customer_b, "80.00")
-    task = task_create(project=project_create(customer=customer_b, name="Theirs"), name="Work", rate="10")
-    time_entry_log(task=task, date=datetime.date(2020, 1, 1), hours="2", user=staff)
-    approval = timesheet_approval_create(
-        project=task.project, period_start=datetime.date(2020, 1, 1), period_end=datetime.date(2020, 1, 1)
+    task = task_create(
+        actor=SETUP,
+        project=project_create(actor=SETUP, customer=customer_b, name="Theirs"),
+        name="Work",
+        rate="10",
     )
-    return timesheet_approval_send(approval=approval)
+    time_entry_log(actor=SETUP, task=task, date=datetime.date(2020, 1, 1), hours="2", user=staff)
+    approval = timesheet_approval_create(
+        actor=SETUP,
+        project=task.project,
+        period_start=datetime.date(2020, 1, 1),
+        period_end=datetime.date(2020, 1, 1),
+    )
+    return timesheet_approval_send(actor=SETUP, approval=approval)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -253,6 +263,7 @@ def test_home_and_the_customer_page_show_the_figures_the_history_adds_up_to(
 ):
     with transaction.atomic():
         organization = organization_update(
+            actor=SETUP,
             organization=org,
             timezone=ORGANIZATION_ZONE,
             locale=plan.locale,

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from portico.activity.models import Comment, Notification
 from portico.activity.services import comment_add
+from portico.actors import Actor
 from portico.testing import make_invoice, make_retainer
 
 
@@ -34,8 +35,14 @@ def test_contact_comments_on_an_invoice_and_the_business_is_notified(
 
 def test_only_staff_comments_marked_for_the_portal_show_on_an_invoice(org, staff, portal_client, customer_a):
     invoice = make_invoice(customer_a, "120")
-    comment_add(target=invoice, body="Shown to the customer", author_user=staff, display_in_portal=True)
-    comment_add(target=invoice, body="Internal note only", author_user=staff)
+    comment_add(
+        actor=Actor.staff(staff), target=invoice, body="Shown to the customer", display_in_portal=True
+    )
+    comment_add(
+        actor=Actor.staff(staff),
+        target=invoice,
+        body="Internal note only",
+    )
     body = portal_client.get(url("invoice-detail", org, invoice.number)).content.decode()
     assert "Shown to the customer" in body
     assert "Internal note only" not in body
@@ -65,7 +72,7 @@ def test_comment_times_are_written_in_the_organizations_time_zone_and_locale(
     org.locale = "de_DE"
     org.save()
     invoice = make_invoice(customer_a, "120")
-    comment = comment_add(target=invoice, body="Danke!", author_user=staff, display_in_portal=True)
+    comment = comment_add(actor=Actor.staff(staff), target=invoice, body="Danke!", display_in_portal=True)
     # 04:55 UTC is 17:55 the same day in Auckland (summer time, UTC+13).
     Comment.objects.filter(pk=comment.pk).update(
         created_at=datetime.datetime(2026, 11, 26, 4, 55, tzinfo=datetime.UTC)

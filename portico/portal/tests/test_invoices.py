@@ -30,7 +30,7 @@ from portico.sales.services.invoices import (
     invoice_void,
     retainer_apply,
 )
-from portico.testing import make_credit_note, make_invoice, make_retainer, today
+from portico.testing import SETUP, make_credit_note, make_invoice, make_retainer, today
 
 
 def url(name: str, org, **kwargs) -> str:
@@ -48,7 +48,9 @@ def usd(amount) -> str:
 
 
 def pay(document, amount) -> None:
-    payment_record(customer=document.customer, amount=amount, date=today(), allocations=[(document, amount)])
+    payment_record(
+        actor=SETUP, customer=document.customer, amount=amount, date=today(), allocations=[(document, amount)]
+    )
 
 
 def days(n: int) -> datetime.date:
@@ -79,7 +81,7 @@ def test_list_shows_only_the_customers_invoices_and_retainer_invoices(
 
 
 def test_a_void_invoice_is_listed_as_void_and_in_no_status_filter(org, portal_client, customer_a):
-    voided = invoice_void(invoice=make_invoice(customer_a, "100"))
+    voided = invoice_void(actor=SETUP, invoice=make_invoice(customer_a, "100"))
 
     assert listed(portal_client, org) == [voided.number]
     assert "Void" in portal_client.get(url("invoices", org)).content.decode()
@@ -201,7 +203,9 @@ def test_the_due_date_sort_puts_what_is_owed_first_and_long_paid_invoices_after_
     partly_paid = make_invoice(customer_a, "400", due_date=days(5))
     pay(partly_paid, "50")
     retainer = make_retainer(customer_a, "60")  # owed, but it has no due date
-    voided = invoice_void(invoice=make_invoice(customer_a, "70", date=days(-80), due_date=days(-50)))
+    voided = invoice_void(
+        actor=SETUP, invoice=make_invoice(customer_a, "70", date=days(-80), due_date=days(-50))
+    )
 
     numbers = listed(portal_client, org, sort="due_date")
 
@@ -289,7 +293,9 @@ def test_the_selectors_answer_404_outside_the_customer(org, access_a, access_b, 
 
 def test_the_invoice_page_shows_the_stored_figures_and_what_was_applied(org, portal_client, customer_a, tax):
     invoice = invoice_send(
+        actor=SETUP,
         invoice=invoice_create(
+            actor=SETUP,
             customer=customer_a,
             date=today(),
             lines=[
@@ -298,14 +304,14 @@ def test_the_invoice_page_shows_the_stored_figures_and_what_was_applied(org, por
                     description="Hosting", quantity=1, rate=Decimal("50"), discount_percent=Decimal("10")
                 ),
             ],
-        )
+        ),
     )
     pay(invoice, "30")
     credit_note = make_credit_note(customer_a, "20")
-    credit_note_apply(credit_note=credit_note, invoice=invoice, amount="20")
+    credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount="20")
     retainer = make_retainer(customer_a, "15")
     pay(retainer, "15")
-    retainer_apply(retainer=retainer, invoice=invoice, amount="15")
+    retainer_apply(actor=SETUP, retainer=retainer, invoice=invoice, amount="15")
     invoice.refresh_from_db()
     payment = invoice.payment_allocations.get().payment
 
@@ -359,8 +365,8 @@ def test_the_retainer_invoice_page_shows_how_the_retainer_was_used(org, portal_c
     pay(retainer, "500")
     first = make_invoice(customer_a, "120")
     second = make_invoice(customer_a, "80")
-    retainer_apply(retainer=retainer, invoice=first, amount="120")
-    retainer_apply(retainer=retainer, invoice=second, amount="30")
+    retainer_apply(actor=SETUP, retainer=retainer, invoice=first, amount="120")
+    retainer_apply(actor=SETUP, retainer=retainer, invoice=second, amount="30")
     retainer.refresh_from_db()
 
     response = portal_client.get(url("retainer-invoice-detail", org, number=retainer.number))
@@ -385,7 +391,7 @@ def test_the_retainers_applications_are_read_for_the_contacts_customer_only(
     retainer = make_retainer(customer_a, "100")
     pay(retainer, "100")
     invoice = make_invoice(customer_a, "40")
-    retainer_apply(retainer=retainer, invoice=invoice, amount="40")
+    retainer_apply(actor=SETUP, retainer=retainer, invoice=invoice, amount="40")
     portal_a = PortalContext(organization=org, access=access_a)
     portal_b = PortalContext(organization=org, access=access_b)
 
@@ -400,7 +406,7 @@ def test_the_retainer_invoice_page_runs_as_many_queries_with_many_applications_a
 ):
     retainer = make_retainer(customer_a, "1000")
     pay(retainer, "1000")
-    retainer_apply(retainer=retainer, invoice=make_invoice(customer_a, "10"), amount="10")
+    retainer_apply(actor=SETUP, retainer=retainer, invoice=make_invoice(customer_a, "10"), amount="10")
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
@@ -411,7 +417,7 @@ def test_the_retainer_invoice_page_runs_as_many_queries_with_many_applications_a
     queries()  # the first view records the "Viewed" marker; later views only update it
     with_one = queries()
     for _ in range(6):
-        retainer_apply(retainer=retainer, invoice=make_invoice(customer_a, "10"), amount="10")
+        retainer_apply(actor=SETUP, retainer=retainer, invoice=make_invoice(customer_a, "10"), amount="10")
     assert queries() == with_one
 
 
@@ -442,7 +448,9 @@ def test_the_invoice_page_runs_as_many_queries_with_many_payments_as_with_one(or
     with_one = queries()
     for _ in range(5):
         pay(invoice, "1")
-        credit_note_apply(credit_note=make_credit_note(customer_a, "1"), invoice=invoice, amount="1")
+        credit_note_apply(
+            actor=SETUP, credit_note=make_credit_note(customer_a, "1"), invoice=invoice, amount="1"
+        )
     assert queries() == with_one
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, get_resolver, reverse
 
-from portico.testing import make_invoice
+from portico.testing import SETUP, make_invoice
 
 PUBLIC_PAGES = {
     "logo",
@@ -64,13 +64,21 @@ def secrets_of_a(org, customer_a, access_a):
     quote = make_quote(customer_a, "777.77")
     retainer = make_retainer(customer_a, "555.55")
     order = sales_order_confirm(
-        order=sales_order_create(customer=customer_a, date=today(), lines=lines("333.33"))
+        actor=SETUP,
+        order=sales_order_create(actor=SETUP, customer=customer_a, date=today(), lines=lines("333.33")),
     )
-    payment = payment_record(customer=customer_a, date=today(), amount="100", allocations=[(invoice, "100")])
-    project = project_create(customer=customer_a, name="Zebra Secret Project")
-    time_entry_log(task=task_create(project=project, name="Design"), date=today(), hours="2")
+    payment = payment_record(
+        actor=SETUP, customer=customer_a, date=today(), amount="100", allocations=[(invoice, "100")]
+    )
+    project = project_create(actor=SETUP, customer=customer_a, name="Zebra Secret Project")
+    time_entry_log(
+        actor=SETUP, task=task_create(actor=SETUP, project=project, name="Design"), date=today(), hours="2"
+    )
     approval = timesheet_approval_send(
-        approval=timesheet_approval_create(project=project, period_start=today(), period_end=today())
+        actor=SETUP,
+        approval=timesheet_approval_create(
+            actor=SETUP, project=project, period_start=today(), period_end=today()
+        ),
     )
     customer_a.company_name = "Zebra Secret Holdings"
     customer_a.billing_address = "1 Hidden Lane"

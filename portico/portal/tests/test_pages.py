@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from portico.customers.access import portal_access_invite
 from portico.organizations.models import PortalSlugRedirect
-from portico.testing import TEST_PASSWORD, ContactPersonFactory, CustomerFactory, make_portal_access
+from portico.testing import SETUP, TEST_PASSWORD, ContactPersonFactory, CustomerFactory, make_portal_access
 
 
 def url(name: str, org, **kwargs) -> str:
@@ -109,7 +109,7 @@ def test_an_existing_account_accepts_a_second_business_with_its_password(
     org, other_org, access_a, other_customer, django_capture_on_commit_callbacks
 ):
     contact = ContactPersonFactory(customer=other_customer, email=access_a.user.email)
-    _access, token = portal_access_invite(contact=contact)
+    _access, token = portal_access_invite(actor=SETUP, contact=contact)
     client = Client()
     signup = client.get(url("accept", other_org, token=token))["Location"]
     page = client.get(signup).content.decode()
@@ -130,7 +130,7 @@ def test_an_existing_account_accepts_a_second_business_with_its_password(
 
 
 def test_an_invitation_link_works_only_in_its_own_organizations_portal(org, other_org, contact_a, client):
-    _access, token = portal_access_invite(contact=contact_a)
+    _access, token = portal_access_invite(actor=SETUP, contact=contact_a)
     signup = client.get(url("accept", other_org, token=token))["Location"]
     assert client.get(signup).status_code == 410
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from portico.payments.models import PaymentMode
 from portico.payments.services import payment_record, refund_create
 from portico.portal.views.payments import document_link
-from portico.testing import make_invoice, make_retainer, today
+from portico.testing import SETUP, make_invoice, make_retainer, today
 
 
 def url(org, name: str = "payments", **kwargs) -> str:
@@ -30,7 +30,7 @@ def pay(customer, amount, *, days_ago: int = 0, allocations=(), **fields):
         amount=amount,
         date=today() - datetime.timedelta(days=days_ago),
         allocations=allocations,
-        **fields,
+        **{"actor": SETUP, **fields},
     )
 
 
@@ -168,7 +168,7 @@ def test_the_receipt_shows_the_payment_and_what_it_paid(org, portal_client, cust
 
 def test_the_receipt_shows_what_was_refunded_from_the_payment(org, portal_client, customer_a):
     payment = pay(customer_a, "100")
-    refund = refund_create(source=payment, amount="40", date=today())
+    refund = refund_create(actor=SETUP, source=payment, amount="40", date=today())
     body = portal_client.get(url(org, "payment-detail", number=payment.number)).content.decode()
     assert refund.number in body and "$40.00" in body
     assert "$60.00" in body  # what is left as credit

@@ -11,10 +11,12 @@ from django.urls import reverse
 
 from portico.activity.models import AuditEvent, Comment, Notification, ViewEvent
 from portico.activity.services import comment_add
+from portico.actors import Actor
 from portico.sales.models import Quote
 from portico.sales.services.documents import document_replace_lines
 from portico.sales.services.quotes import quote_mark_expired, quote_revise, quote_send
 from portico.testing import (
+    SETUP,
     ContactPersonFactory,
     audit_actions,
     db_state,
@@ -62,7 +64,7 @@ def quotes_by_status(customer_a):
         "open": make_quote(customer_a, "10.00", expiry_date=today()),
         "open_without_expiry": make_quote(customer_a, "11.00"),
         "sent_past_expiry": _past_expiry(make_quote(customer_a, "12.00", expiry_date=today())),
-        "expired": quote_mark_expired(quote=make_quote(customer_a, "13.00")),
+        "expired": quote_mark_expired(actor=SETUP, quote=make_quote(customer_a, "13.00")),
         "accepted": _with_status(customer_a, S.ACCEPTED),
         "declined": _with_status(customer_a, S.DECLINED),
         "invoiced": _with_status(customer_a, S.INVOICED),
@@ -260,13 +262,14 @@ def test_quote_page_shows_lines_totals_terms_and_notes(org, customer_a, portal_c
     from portico.sales.services.documents import LineInput
 
     document_replace_lines(
+        actor=SETUP,
         document=quote,
         lines=[
             LineInput(description="Design work", quantity=3, rate="120.00", discount_percent=10, tax=tax),
             LineInput(description="Travel", quantity="1.5", rate="40.00"),
         ],
     )
-    quote_send(quote=quote)
+    quote_send(actor=SETUP, quote=quote)
     quote.refresh_from_db()
     response = portal_client.get(url("quote-detail", org, number=quote.number))
     assert response.status_code == 200
@@ -425,7 +428,9 @@ def test_a_page_opened_before_a_revision_changes_nothing_and_says_so(org, custom
     quote = _opened(portal_client, org, make_quote(customer_a, "100.00"))
     quote_decline_version = quote.version
     Quote.objects.filter(pk=quote.pk).update(status=S.DECLINED)
-    quote_send(quote=quote_revise(quote=quote))  # staff revised it and sent version 2
+    quote_send(
+        actor=SETUP, quote=quote_revise(actor=SETUP, quote=quote)
+    )  # staff revised it and sent version 2
     before = db_state(quote)
     response = portal_client.post(
         url("quote-accept", org, number=quote.number), {"version": quote_decline_version}
@@ -440,7 +445,7 @@ def test_a_page_opened_before_a_revision_changes_nothing_and_says_so(org, custom
 def test_a_quote_being_revised_says_so_instead_of_404(org, customer_a, portal_client):
     quote = make_quote(customer_a, "100.00")
     Quote.objects.filter(pk=quote.pk).update(status=S.DECLINED)
-    quote_revise(quote=quote)  # back in draft, not sent yet
+    quote_revise(actor=SETUP, quote=quote)  # back in draft, not sent yet
     before = db_state(quote)
     response = portal_client.post(
         url("quote-accept", org, number=quote.number), {"version": "1"}, follow=True
@@ -454,9 +459,9 @@ def test_the_contact_sees_the_new_version_once_staff_sends_it(org, customer_a, p
     quote = make_quote(customer_a, "100.00")
     portal_client.post(url("quote-decline", org, number=quote.number), {"reason": "Too much"})
     quote.refresh_from_db()
-    revised = quote_revise(quote=quote)
-    document_replace_lines(document=revised, lines=lines("80.00"))
-    quote_send(quote=revised)
+    revised = quote_revise(actor=SETUP, quote=quote)
+    document_replace_lines(actor=SETUP, document=revised, lines=lines("80.00"))
+    quote_send(actor=SETUP, quote=revised)
     response = portal_client.get(url("quote-detail", org, number=quote.number))
     assert "$80.00" in response.content.decode()
     assert response.context["can_decide"] is True
@@ -520,10 +525,24 @@ def test_the_contact_sees_customer_comments_and_staff_comments_shown_in_portal_o
 ):
     quote = make_quote(customer_a, "100.00")
     colleague = ContactPersonFactory(customer=customer_a, first_name="Carl", last_name="Colleague")
-    comment_add(target=quote, body="Mine: please add delivery.", author_contact=access_a.contact)
-    comment_add(target=quote, body="Colleague: agreed.", author_contact=colleague)
-    comment_add(target=quote, body="Staff shown: delivery added.", author_user=staff, display_in_portal=True)
-    comment_add(target=quote, body="Staff internal: margin is thin.", author_user=staff)
+    comment_add(
+        actor=Actor.for_contact(access_a.contact),
+        target=quote,
+        body="Mine: please add delivery.",
+    )
+    comment_add(
+        actor=Actor.for_contact(colleague),
+        target=quote,
+        body="Colleague: agreed.",
+    )
+    comment_add(
+        actor=Actor.staff(staff), target=quote, body="Staff shown: delivery added.", display_in_portal=True
+    )
+    comment_add(
+        actor=Actor.staff(staff),
+        target=quote,
+        body="Staff internal: margin is thin.",
+    )
     body = portal_client.get(url("quote-detail", org, number=quote.number)).content.decode()
     assert "Mine: please add delivery." in body
     assert "Colleague: agreed." in body
@@ -536,7 +555,11 @@ def test_the_contact_sees_customer_comments_and_staff_comments_shown_in_portal_o
 def test_comments_of_another_quote_are_not_shown(org, customer_a, access_a, portal_client):
     quote = make_quote(customer_a, "100.00")
     other = make_quote(customer_a, "200.00")
-    comment_add(target=other, body="About the other quote", author_contact=access_a.contact)
+    comment_add(
+        actor=Actor.for_contact(access_a.contact),
+        target=other,
+        body="About the other quote",
+    )
     body = portal_client.get(url("quote-detail", org, number=quote.number)).content.decode()
     assert "About the other quote" not in body
     assert "No comments yet." in body
@@ -587,7 +610,11 @@ def test_the_quote_pages_query_count_does_not_grow_with_lines_or_comments(
     large = make_quote(customer_a, *["1.00"] * 12)
     for quote, count in ((small, 1), (large, 8)):
         for i in range(count):
-            comment_add(target=quote, body=f"Question {i}", author_contact=access_a.contact)
-            comment_add(target=quote, body=f"Answer {i}", author_user=staff, display_in_portal=True)
+            comment_add(
+                actor=Actor.for_contact(access_a.contact),
+                target=quote,
+                body=f"Question {i}",
+            )
+            comment_add(actor=Actor.staff(staff), target=quote, body=f"Answer {i}", display_in_portal=True)
         _detail_queries(portal_client, org, quote)  # the first view writes the marker; measure later views
     assert _detail_queries(portal_client, org, large) == _detail_queries(portal_client, org, small)

@@ -17,7 +17,7 @@ from portico.sales.services.salesorders import (
     sales_order_create,
     sales_order_void,
 )
-from portico.testing import lines, today
+from portico.testing import SETUP, lines, today
 
 
 def url(org, name: str = "sales-orders", **kwargs) -> str:
@@ -30,9 +30,12 @@ def numbers_on(response) -> list[str]:
 
 def order(customer, *amounts, days_ago: int = 0, confirm: bool = True, **fields) -> SalesOrder:
     created = sales_order_create(
-        customer=customer, date=today() - datetime.timedelta(days=days_ago), lines=lines(*amounts), **fields
+        customer=customer,
+        date=today() - datetime.timedelta(days=days_ago),
+        lines=lines(*amounts),
+        **{"actor": SETUP, **fields},
     )
-    return sales_order_confirm(order=created) if confirm else created
+    return sales_order_confirm(actor=SETUP, order=created) if confirm else created
 
 
 @pytest.fixture
@@ -46,8 +49,8 @@ def shown(org):
 def orders(shown, customer_a, customer_b):
     """Customer A has an open, an invoiced, a void and a draft order; customer B has an open one."""
     invoiced = order(customer_a, "500", days_ago=3)
-    sales_order_convert_to_invoice(order=invoiced)
-    void = sales_order_void(order=order(customer_a, "50", days_ago=2))
+    sales_order_convert_to_invoice(actor=SETUP, order=invoiced)
+    void = sales_order_void(actor=SETUP, order=order(customer_a, "50", days_ago=2))
     return {
         "invoiced": invoiced,
         "void": void,
@@ -114,9 +117,9 @@ def test_the_list_runs_as_many_queries_for_50_orders_as_for_5(shown, portal_clie
 
 def test_the_detail_shows_lines_and_totals(shown, portal_client, customer_a, tax):
     sales_order = sales_order_create(
-        customer=customer_a, date=today(), lines=lines("100", "50", tax=tax), reference="PO-4411"
+        actor=SETUP, customer=customer_a, date=today(), lines=lines("100", "50", tax=tax), reference="PO-4411"
     )
-    sales_order = sales_order_confirm(order=sales_order)
+    sales_order = sales_order_confirm(actor=SETUP, order=sales_order)
     response = portal_client.get(url(shown, "sales-order-detail", number=sales_order.number))
     assert response.status_code == 200
     body = response.content.decode()
@@ -135,12 +138,12 @@ def test_the_detail_shows_lines_and_totals(shown, portal_client, customer_a, tax
 
 def test_an_invoiced_order_shows_its_sent_invoices(shown, portal_client, customer_a):
     sales_order = order(customer_a, "400")
-    invoice = sales_order_convert_to_invoice(order=sales_order)
+    invoice = sales_order_convert_to_invoice(actor=SETUP, order=sales_order)
     detail = url(shown, "sales-order-detail", number=sales_order.number)
     assert (
         invoice.number not in portal_client.get(detail).content.decode()
     )  # a draft invoice is not theirs yet
-    invoice_send(invoice=invoice)
+    invoice_send(actor=SETUP, invoice=invoice)
     response = portal_client.get(detail)
     assert [row["invoice"].number for row in response.context["invoices"]] == [invoice.number]
     assert invoice.number in response.content.decode()
@@ -173,10 +176,12 @@ def test_an_orders_page_runs_as_many_queries_with_40_taxed_lines_as_with_1(
         return len(queries)
 
     small = order(customer_a, "10.00")
-    invoice_send(invoice=sales_order_convert_to_invoice(order=small))
-    large = sales_order_create(customer=customer_a, date=today(), lines=lines(*["10.00"] * 40, tax=tax))
-    large = sales_order_confirm(order=large)
-    invoice_send(invoice=sales_order_convert_to_invoice(order=large))
+    invoice_send(actor=SETUP, invoice=sales_order_convert_to_invoice(actor=SETUP, order=small))
+    large = sales_order_create(
+        actor=SETUP, customer=customer_a, date=today(), lines=lines(*["10.00"] * 40, tax=tax)
+    )
+    large = sales_order_confirm(actor=SETUP, order=large)
+    invoice_send(actor=SETUP, invoice=sales_order_convert_to_invoice(actor=SETUP, order=large))
 
     assert page_queries(large) == page_queries(small)
     response = portal_client.get(url(org, "sales-order-detail", number=large.number))

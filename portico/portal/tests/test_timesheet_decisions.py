@@ -13,10 +13,12 @@ from django.urls import reverse
 
 from portico.activity.models import AuditEvent, Comment, Notification, ViewEvent
 from portico.activity.services import comment_add
+from portico.actors import Actor
 from portico.projects.services import (
     timesheet_approval_decide,
 )
 from portico.testing import (
+    SETUP,
     ContactPersonFactory,
     audit_actions,
     db_state,
@@ -157,7 +159,9 @@ def test_rejecting_a_timesheet_decided_meanwhile_changes_nothing_and_says_so(
     org, design, portal_client, reason
 ):
     approval = opened(portal_client, org, make_approval(design, "1"))
-    timesheet_approval_decide(approval=approval, approve=True)  # staff marked it approved meanwhile
+    timesheet_approval_decide(
+        actor=SETUP, approval=approval, approve=True
+    )  # staff marked it approved meanwhile
     before = db_state(approval)
     response = portal_client.post(
         url("timesheet-reject", org, number=approval.number), {"reason": reason}, follow=True
@@ -229,11 +233,19 @@ def test_an_empty_comment_is_refused_with_a_message(org, design, portal_client):
 
 def test_the_contact_sees_staff_comments_shown_in_portal_only(org, design, access_a, portal_client, staff):
     approval = make_approval(design, "1")
-    comment_add(target=approval, body="Mine: is Tuesday right?", author_contact=access_a.contact)
     comment_add(
-        target=approval, body="Staff shown: yes, two hours.", author_user=staff, display_in_portal=True
+        actor=Actor.for_contact(access_a.contact),
+        target=approval,
+        body="Mine: is Tuesday right?",
     )
-    comment_add(target=approval, body="Staff internal: check with Dana.", author_user=staff)
+    comment_add(
+        actor=Actor.staff(staff), target=approval, body="Staff shown: yes, two hours.", display_in_portal=True
+    )
+    comment_add(
+        actor=Actor.staff(staff),
+        target=approval,
+        body="Staff internal: check with Dana.",
+    )
     body = portal_client.get(url("timesheet-detail", org, number=approval.number)).content.decode()
     assert "Mine: is Tuesday right?" in body
     assert "Staff shown: yes, two hours." in body
@@ -299,8 +311,12 @@ def test_the_approval_pages_query_count_does_not_grow_with_entries_or_comments(
     large = make_approval(design, *["1"] * 14, start=weeks_ago(2), user=designer)
     for approval, count in ((small, 1), (large, 8)):
         for i in range(count):
-            comment_add(target=approval, body=f"Question {i}", author_contact=access_a.contact)
-            comment_add(target=approval, body=f"Answer {i}", author_user=staff, display_in_portal=True)
+            comment_add(
+                actor=Actor.for_contact(access_a.contact),
+                target=approval,
+                body=f"Question {i}",
+            )
+            comment_add(actor=Actor.staff(staff), target=approval, body=f"Answer {i}", display_in_portal=True)
         opened(portal_client, org, approval)  # the first view writes the marker; measure later views
     assert len(large.entries.all()) == 14
     assert _detail_queries(portal_client, org, large) == _detail_queries(portal_client, org, small)

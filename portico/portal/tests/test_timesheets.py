@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from babel.dates import format_date
 
+from portico.actors import Actor
 from portico.projects.models import TimesheetApproval
 from portico.projects.services import (
     project_create,
@@ -19,6 +20,7 @@ from portico.projects.services import (
     timesheet_approval_send,
 )
 from portico.testing import (
+    SETUP,
     ContactPersonFactory,
     db_state,
     today,
@@ -43,9 +45,9 @@ def projects_shown(org):
 def approvals_by_status(design):
     """One approval of customer A in each state, a week apart: pending is the latest."""
     rejected = make_approval(design, "3", start=weeks_ago(3))
-    timesheet_approval_decide(approval=rejected, approve=False, reason="Too much")
+    timesheet_approval_decide(actor=SETUP, approval=rejected, approve=False, reason="Too much")
     approved = make_approval(design, "2", start=weeks_ago(2))
-    timesheet_approval_decide(approval=approved, approve=True)
+    timesheet_approval_decide(actor=SETUP, approval=approved, approve=True)
     return {
         "rejected": rejected,
         "approved": approved,
@@ -62,7 +64,9 @@ def test_list_shows_only_the_customers_sent_approvals(
     sent = make_approval(design, "2.5", start=weeks_ago(2))
     draft = make_approval(design, "4", start=weeks_ago(1), send=False)
     theirs = make_approval(design_b, "6")
-    other_task = task_create(project=project_create(customer=other_customer, name="Elsewhere"), name="X")
+    other_task = task_create(
+        actor=SETUP, project=project_create(actor=SETUP, customer=other_customer, name="Elsewhere"), name="X"
+    )
     other_orgs = make_approval(other_task, "8")
     response = portal_client.get(url("timesheets", org))
     assert response.status_code == 200
@@ -234,7 +238,9 @@ def test_actions_answer_only_post(org, design, portal_client):
 def test_approval_page_shows_its_time_entries_and_total(org, design, designer, portal_client):
     start = today() - 10 * DAY
     approval = make_approval(design, "2.5", "0.25", start=start, user=designer, notes="Wireframes")
-    time_entry_log(task=design, date=start + 9 * DAY, hours="1", notes="")  # after the period: not in it
+    time_entry_log(
+        actor=SETUP, task=design, date=start + 9 * DAY, hours="1", notes=""
+    )  # after the period: not in it
     response = portal_client.get(url("timesheet-detail", org, number=approval.number))
     assert response.status_code == 200
     body = response.content.decode()
@@ -277,7 +283,10 @@ def test_hours_and_dates_are_written_as_the_organizations_locale_writes_them(org
 def test_a_decided_approval_offers_no_approve_or_reject(org, design, access_a, portal_client, status):
     approval = make_approval(design, "1")
     timesheet_approval_decide(
-        approval=approval, approve=status == S.APPROVED, reason=REASON, contact=access_a.contact
+        actor=Actor.for_contact(access_a.contact),
+        approval=approval,
+        approve=status == S.APPROVED,
+        reason=REASON,
     )
     response = portal_client.get(url("timesheet-detail", org, number=approval.number))
     body = response.content.decode()
@@ -292,9 +301,13 @@ def test_a_decided_approval_offers_no_approve_or_reject(org, design, access_a, p
 def test_a_decision_by_a_colleague_or_by_staff_says_who(org, customer_a, design, portal_client):
     colleague = ContactPersonFactory(customer=customer_a, first_name="Carl", last_name="Colleague")
     by_colleague = make_approval(design, "1", start=weeks_ago(2))
-    timesheet_approval_decide(approval=by_colleague, approve=True, contact=colleague)
+    timesheet_approval_decide(
+        actor=Actor.for_contact(colleague),
+        approval=by_colleague,
+        approve=True,
+    )
     by_staff = make_approval(design, "1", start=weeks_ago(1))
-    timesheet_approval_decide(approval=by_staff, approve=False, reason="On the phone")
+    timesheet_approval_decide(actor=SETUP, approval=by_staff, approve=False, reason="On the phone")
     body = portal_client.get(url("timesheet-detail", org, number=by_colleague.number)).content.decode()
     assert "Carl Colleague approved this timesheet on" in body
     body = portal_client.get(url("timesheet-detail", org, number=by_staff.number)).content.decode()
@@ -304,11 +317,14 @@ def test_a_decision_by_a_colleague_or_by_staff_says_who(org, customer_a, design,
 
 def test_a_rejected_approval_whose_time_was_sent_again_says_so(org, design, portal_client):
     rejected = make_approval(design, "4", start=weeks_ago(1))
-    timesheet_approval_decide(approval=rejected, approve=False, reason=REASON)
+    timesheet_approval_decide(actor=SETUP, approval=rejected, approve=False, reason=REASON)
     again = timesheet_approval_create(
-        project=design.project, period_start=rejected.period_start, period_end=rejected.period_end
+        actor=SETUP,
+        project=design.project,
+        period_start=rejected.period_start,
+        period_end=rejected.period_end,
     )
-    timesheet_approval_send(approval=again)
+    timesheet_approval_send(actor=SETUP, approval=again)
     body = portal_client.get(url("timesheet-detail", org, number=rejected.number)).content.decode()
     assert "has corrected time entries of this timesheet since it was rejected" in body
     assert ">4.00<" in body  # the hours it was sent with still head the page

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from portico.projects.models import TimesheetApproval
 from portico.projects.services import time_entry_log, timesheet_approval_create, timesheet_approval_send
-from portico.testing import today
+from portico.testing import SETUP, today
 
 DAY = datetime.timedelta(days=1)
 S = TimesheetApproval.Status
@@ -26,11 +26,11 @@ def make_approval(
     over that week and sent unless ``send=False``. Give approvals of one project periods that don't overlap."""
     start = start or today() - 7 * DAY
     for index, value in enumerate(hours):
-        time_entry_log(task=task, date=start + index * DAY, hours=value, user=user, notes=notes)
+        time_entry_log(actor=SETUP, task=task, date=start + index * DAY, hours=value, user=user, notes=notes)
     approval = timesheet_approval_create(
-        project=task.project, period_start=start, period_end=start + max(len(hours) - 1, 6) * DAY
+        actor=SETUP, project=task.project, period_start=start, period_end=start + max(len(hours) - 1, 6) * DAY
     )
-    return timesheet_approval_send(approval=approval) if send else approval
+    return timesheet_approval_send(actor=SETUP, approval=approval) if send else approval
 
 
 def weeks_ago(weeks: int) -> datetime.date:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from portico.accounts import throttle
 from portico.activity.services import audit_record
+from portico.actors import Actor
 from portico.customers.models import PortalAccess
 
 from ..context import PortalContext, portal_access_choose, portal_page
@@ -35,9 +36,7 @@ def password_change(request: HttpRequest, portal: PortalContext) -> HttpResponse
             organization=portal.organization,
             action="portal.password_changed",
             target=portal.access,
-            actor_user=user,
-            actor_contact=portal.contact,
-            ip_address=throttle.client_ip(request),
+            actor=Actor.for_contact(portal.contact, user=user, ip_address=throttle.client_ip(request)),
         )
         messages.success(request, _("Your password has been changed."))
         return redirect("portal:home", slug=portal.organization.portal_slug)

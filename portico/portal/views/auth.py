@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from portico.accounts import throttle
 from portico.activity.services import audit_record
+from portico.actors import Actor
 from portico.customers.access import (
     InvitationInvalid,
     portal_invitation_accept,
@@ -266,9 +267,9 @@ class _PasswordResetConfirm(PasswordResetConfirmView):
             organization=self.organization,
             action="portal.password_reset",
             target=access,
-            actor_user=self.user,
-            actor_contact=access.contact,
-            ip_address=throttle.client_ip(self.request),
+            actor=Actor.for_contact(
+                access.contact, user=self.user, ip_address=throttle.client_ip(self.request)
+            ),
         )
         if portal is not None:
             messages.success(self.request, _("Your password has been changed. You are logged in."))

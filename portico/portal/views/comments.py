@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from portico.activity.services import comment_add
-from portico.activity.viewing import comment_notify
 
 from ..context import PortalContext
 
@@ -20,11 +19,7 @@ def comment_post(
 ) -> HttpResponse:
     """Add the posted comment to ``target`` (already loaded through the contact's scope) and go back to it."""
     try:
-        with transaction.atomic():
-            comment = comment_add(
-                target=target, body=request.POST.get("body", ""), author_contact=portal.contact
-            )
-            comment_notify(portal=portal, comment=comment)
+        comment = comment_add(target=target, body=request.POST.get("body", ""), actor=portal.actor)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(detail_url + "#comments")

@@ -68,7 +68,7 @@ def invoice_list(request: HttpRequest, portal: PortalContext) -> HttpResponse:
 @portal_page
 def invoice_detail(request: HttpRequest, portal: PortalContext, number: str) -> HttpResponse:
     invoice = invoice_for_contact(portal=portal, number=number)
-    document_viewed(portal=portal, document=invoice)
+    document_viewed(actor=portal.actor, document=invoice)
     status = invoice.display_status(organization_today(portal.organization))
     payments = invoice.payment_allocations.all()
     credits = invoice.credit_applications.all()
@@ -95,7 +95,7 @@ def invoice_detail(request: HttpRequest, portal: PortalContext, number: str) -> 
 @portal_page
 def retainer_invoice_detail(request: HttpRequest, portal: PortalContext, number: str) -> HttpResponse:
     retainer = retainer_invoice_for_contact(portal=portal, number=number)
-    document_viewed(portal=portal, document=retainer)
+    document_viewed(actor=portal.actor, document=retainer)
     payments = retainer.payment_allocations.all()
     return render(
         request,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portico.activity.services import comments_for
-from portico.activity.viewing import document_viewed, quote_decision_notify
+from portico.activity.viewing import document_viewed
 from portico.sales.models import Quote
 from portico.sales.services.quotes import quote_accept, quote_decline
 
@@ -74,7 +73,7 @@ def quote_list(request: HttpRequest, portal: PortalContext) -> HttpResponse:
 @portal_page
 def quote_detail(request: HttpRequest, portal: PortalContext, number: str) -> HttpResponse:
     quote = quote_for_contact(portal=portal, number=number)
-    document_viewed(portal=portal, document=quote)
+    document_viewed(actor=portal.actor, document=quote)
     today = timezone.localdate()
     lines = list(quote.lines.all())
     slug = portal.organization.portal_slug
@@ -119,13 +118,10 @@ def _decide(request: HttpRequest, portal: PortalContext, number: str, *, accept:
     if isinstance(quote, HttpResponse):
         return quote
     try:
-        with transaction.atomic():
-            if accept:
-                decided = quote_accept(quote=quote, actor_contact=portal.contact)
-            else:
-                reason = request.POST.get("reason", "")
-                decided = quote_decline(quote=quote, reason=reason, actor_contact=portal.contact)
-            quote_decision_notify(portal=portal, quote=decided)
+        if accept:
+            quote_accept(quote=quote, actor=portal.actor)
+        else:
+            quote_decline(quote=quote, reason=request.POST.get("reason", ""), actor=portal.actor)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -38,7 +38,7 @@ def sales_order_list(request: HttpRequest, portal: PortalContext) -> HttpRespons
 @portal_page(module="sales_orders")
 def sales_order_detail(request: HttpRequest, portal: PortalContext, number: str) -> HttpResponse:
     order = sales_order_for_contact(portal=portal, number=number)
-    document_viewed(portal=portal, document=order)
+    document_viewed(actor=portal.actor, document=order)
     today = organization_today(portal.organization)
     invoices = []
     for invoice in sales_order_invoices_for_contact(portal=portal, order=order):

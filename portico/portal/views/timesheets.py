@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portico.activity.services import comments_for
-from portico.activity.viewing import document_viewed, timesheet_decision_notify
+from portico.activity.viewing import document_viewed
 from portico.projects.models import TimesheetApproval
 from portico.projects.services import timesheet_approval_decide
 
@@ -112,7 +111,7 @@ def _detail_page(
 @portal_page(module="projects")
 def timesheet_detail(request: HttpRequest, portal: PortalContext, number: str) -> HttpResponse:
     approval = timesheet_for_contact(portal=portal, number=number)
-    document_viewed(portal=portal, document=approval)
+    document_viewed(actor=portal.actor, document=approval)
     return _detail_page(request, portal, approval)
 
 
@@ -120,11 +119,7 @@ def _decide(request: HttpRequest, portal: PortalContext, number: str, *, approve
     approval = timesheet_for_contact(portal=portal, number=number)
     reason = request.POST.get("reason", "")
     try:
-        with transaction.atomic():
-            decided = timesheet_approval_decide(
-                approval=approval, approve=approve, reason=reason, contact=portal.contact
-            )
-            timesheet_decision_notify(portal=portal, approval=decided)
+        timesheet_approval_decide(approval=approval, approve=approve, reason=reason, actor=portal.actor)
     except ValidationError as error:
         reason_errors = error.message_dict.get("reason") if hasattr(error, "error_dict") else None
         if reason_errors:

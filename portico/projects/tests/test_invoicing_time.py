@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from portico.actors import Actor
 from portico.projects.models import Project, TimeEntry
 from portico.projects.services import (
     project_create,
@@ -21,33 +22,36 @@ from portico.projects.services import (
 from portico.sales.models import Invoice
 from portico.sales.services.documents import document_delete
 from portico.sales.services.invoices import invoice_send, invoice_void
-from portico.testing import audit_actions, db_state, today
+from portico.testing import SETUP, audit_actions, db_state, today
 
 
 @pytest.fixture
 def project(customer_a):
-    return project_create(customer=customer_a, name="Website", rate="90.00")
+    return project_create(actor=SETUP, customer=customer_a, name="Website", rate="90.00")
 
 
 @pytest.fixture
 def design(project):
-    return task_create(project=project, name="Design", rate="120.00")
+    return task_create(actor=SETUP, project=project, name="Design", rate="120.00")
 
 
 @pytest.fixture
 def build(project):
-    return task_create(project=project, name="Build", rate="80.00")
+    return task_create(actor=SETUP, project=project, name="Build", rate="80.00")
 
 
 def test_unbilled_time_goes_on_a_draft_invoice_one_line_per_task_at_the_project_rate(
     project, design, build, staff
 ):
-    time_entry_log(task=design, date=today(), hours="2.5")
-    time_entry_log(task=design, date=today(), hours="1")
-    time_entry_log(task=build, date=today(), hours="4")
-    time_entry_log(task=build, date=today(), hours="3", is_billable=False)
+    time_entry_log(actor=SETUP, task=design, date=today(), hours="2.5")
+    time_entry_log(actor=SETUP, task=design, date=today(), hours="1")
+    time_entry_log(actor=SETUP, task=build, date=today(), hours="4")
+    time_entry_log(actor=SETUP, task=build, date=today(), hours="3", is_billable=False)
 
-    invoice = project_invoice_time(project=project, actor=staff)
+    invoice = project_invoice_time(
+        actor=Actor.staff(staff),
+        project=project,
+    )
 
     assert invoice.status == Invoice.Status.DRAFT
     assert invoice.reference == project.number
@@ -66,74 +70,79 @@ def test_unbilled_time_goes_on_a_draft_invoice_one_line_per_task_at_the_project_
 def test_projects_billed_by_task_hours_use_each_tasks_rate(project, design, build):
     Project.objects.filter(pk=project.pk).update(billing_method=Project.BillingMethod.TASK_HOURS)
     project.refresh_from_db()
-    time_entry_log(task=design, date=today(), hours="2")
-    time_entry_log(task=build, date=today(), hours="1.5")
+    time_entry_log(actor=SETUP, task=design, date=today(), hours="2")
+    time_entry_log(actor=SETUP, task=build, date=today(), hours="1.5")
 
-    invoice = project_invoice_time(project=project)
+    invoice = project_invoice_time(actor=SETUP, project=project)
 
     assert invoice.total == Decimal("360.00")  # 2 × 120 + 1.5 × 80
 
 
 def test_time_awaiting_the_customers_approval_is_not_billed(project, design):
-    time_entry_log(task=design, date=today(), hours="2")
+    time_entry_log(actor=SETUP, task=design, date=today(), hours="2")
     approval = timesheet_approval_send(
-        approval=timesheet_approval_create(project=project, period_start=today(), period_end=today())
+        actor=SETUP,
+        approval=timesheet_approval_create(
+            actor=SETUP, project=project, period_start=today(), period_end=today()
+        ),
     )
     before = db_state()
     with pytest.raises(ValidationError) as exc:
-        project_invoice_time(project=project)
+        project_invoice_time(actor=SETUP, project=project)
     assert exc.value.messages == ["This project has no unbilled time to invoice."]
     assert db_state() == before
 
-    timesheet_approval_decide(approval=approval, approve=True)
-    invoice = project_invoice_time(project=project)
+    timesheet_approval_decide(actor=SETUP, approval=approval, approve=True)
+    invoice = project_invoice_time(actor=SETUP, project=project)
     assert invoice.total == Decimal("180.00")
 
 
 def test_billed_time_is_not_billed_twice(project, design):
-    time_entry_log(task=design, date=today(), hours="2")
-    project_invoice_time(project=project)
+    time_entry_log(actor=SETUP, task=design, date=today(), hours="2")
+    project_invoice_time(actor=SETUP, project=project)
     with pytest.raises(ValidationError):
-        project_invoice_time(project=project)
+        project_invoice_time(actor=SETUP, project=project)
     assert Invoice.objects.filter(customer=project.customer).count() == 1
 
 
 def test_a_fixed_cost_project_is_not_billed_by_the_hour(customer_a):
     fixed = project_create(
-        customer=customer_a, name="Logo", rate="1500", billing_method=Project.BillingMethod.FIXED
+        actor=SETUP, customer=customer_a, name="Logo", rate="1500", billing_method=Project.BillingMethod.FIXED
     )
-    time_entry_log(task=task_create(project=fixed, name="Sketches"), date=today(), hours="3")
+    time_entry_log(
+        actor=SETUP, task=task_create(actor=SETUP, project=fixed, name="Sketches"), date=today(), hours="3"
+    )
     before = db_state()
     with pytest.raises(ValidationError) as exc:
-        project_invoice_time(project=fixed)
+        project_invoice_time(actor=SETUP, project=fixed)
     assert "fixed-cost" in exc.value.messages[0]
     assert db_state() == before
 
 
 def test_voiding_the_invoice_makes_its_time_unbilled_again(project, design):
-    time_entry_log(task=design, date=today(), hours="2")
-    invoice = invoice_send(invoice=project_invoice_time(project=project))
+    time_entry_log(actor=SETUP, task=design, date=today(), hours="2")
+    invoice = invoice_send(actor=SETUP, invoice=project_invoice_time(actor=SETUP, project=project))
 
-    invoice_void(invoice=invoice)
+    invoice_void(actor=SETUP, invoice=invoice)
 
     entry = TimeEntry.objects.get(project=project)
     assert (entry.billing_status, entry.invoice) == (TimeEntry.BillingStatus.UNBILLED, None)
-    assert project_invoice_time(project=project).total == Decimal("180.00")
+    assert project_invoice_time(actor=SETUP, project=project).total == Decimal("180.00")
 
 
 def test_deleting_the_draft_invoice_makes_its_time_unbilled_again(project, design):
-    time_entry_log(task=design, date=today(), hours="2")
-    document_delete(document=project_invoice_time(project=project))
+    time_entry_log(actor=SETUP, task=design, date=today(), hours="2")
+    document_delete(actor=SETUP, document=project_invoice_time(actor=SETUP, project=project))
 
     assert TimeEntry.objects.get(project=project).billing_status == TimeEntry.BillingStatus.UNBILLED
 
 
 def test_time_up_to_a_day_is_billed_and_later_time_waits(project, design):
 
-    time_entry_log(task=design, date=today() - datetime.timedelta(days=3), hours="2")
-    later = time_entry_log(task=design, date=today(), hours="1")
+    time_entry_log(actor=SETUP, task=design, date=today() - datetime.timedelta(days=3), hours="2")
+    later = time_entry_log(actor=SETUP, task=design, date=today(), hours="1")
 
-    invoice = project_invoice_time(project=project, up_to=today() - datetime.timedelta(days=1))
+    invoice = project_invoice_time(actor=SETUP, project=project, up_to=today() - datetime.timedelta(days=1))
 
     assert invoice.total == Decimal("180.00")
     later.refresh_from_db()

@@ -12,10 +12,9 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 
 from portico.activity.models import AuditEvent, Notification
-from portico.activity.viewing import timesheet_decision_notify
 from portico.customers.models import ContactPerson
 from portico.portal.context import PortalContext
 from portico.projects.models import TimesheetApproval
@@ -27,18 +26,25 @@ from portico.projects.services import (
     timesheet_approval_decide,
     timesheet_approval_send,
 )
-from portico.testing import ContactPersonFactory, make_portal_access, today
+from portico.testing import SETUP, ContactPersonFactory, make_portal_access, today
 
 CONTACTS = 4
 ROUNDS = 5
 
 
 def _pending_approval(customer) -> TimesheetApproval:
-    task = task_create(project=project_create(customer=customer, name="Website"), name="Design", rate="100")
+    task = task_create(
+        actor=SETUP,
+        project=project_create(actor=SETUP, customer=customer, name="Website"),
+        name="Design",
+        rate="100",
+    )
     start = today() - datetime.timedelta(days=7)
-    time_entry_log(task=task, date=start, hours="2.5")
-    approval = timesheet_approval_create(project=task.project, period_start=start, period_end=today())
-    return timesheet_approval_send(approval=approval)
+    time_entry_log(actor=SETUP, task=task, date=start, hours="2.5")
+    approval = timesheet_approval_create(
+        actor=SETUP, project=task.project, period_start=start, period_end=today()
+    )
+    return timesheet_approval_send(actor=SETUP, approval=approval)
 
 
 def _decide_at_once(org, accesses, approval) -> list[tuple[str, object]]:
@@ -50,14 +56,12 @@ def _decide_at_once(org, accesses, approval) -> list[tuple[str, object]]:
         try:
             portal = PortalContext(organization=org, access=accesses[index])
             barrier.wait(timeout=30)
-            with transaction.atomic():
-                decided = timesheet_approval_decide(
-                    approval=approval,
-                    approve=index % 2 == 0,
-                    reason="" if index % 2 == 0 else "Hours look high",
-                    contact=portal.contact,
-                )
-                timesheet_decision_notify(portal=portal, approval=decided)
+            decided = timesheet_approval_decide(
+                actor=portal.actor,
+                approval=approval,
+                approve=index % 2 == 0,
+                reason="" if index % 2 == 0 else "Hours look high",
+            )
             outcomes[index] = ("ok", decided.status)
         except ValidationError as error:
             outcomes[index] = ("refused", " ".join(error.messages))

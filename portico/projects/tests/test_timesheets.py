@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portico.activity.models import AuditEvent
+from portico.actors import Actor
 from portico.projects.models import Project, TimeEntry, TimesheetApproval
 from portico.projects.selectors import customer_pending_approvals, tasks_with_hours
 from portico.projects.services import (
@@ -20,24 +21,29 @@ from portico.projects.services import (
     timesheet_approval_decide,
     timesheet_approval_send,
 )
-from portico.testing import audit_actions, db_state, today
+from portico.testing import SETUP, audit_actions, db_state, today
 
 DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture
 def project(customer_a, staff):
-    return project_create(customer=customer_a, name=" Website ", rate="90.00", actor=staff)
+    return project_create(
+        actor=Actor.staff(staff),
+        customer=customer_a,
+        name=" Website ",
+        rate="90.00",
+    )
 
 
 @pytest.fixture
 def design(project):
-    return task_create(project=project, name="Design", rate="100.00")
+    return task_create(actor=SETUP, project=project, name="Design", rate="100.00")
 
 
 @pytest.fixture
 def meetings(project):
-    return task_create(project=project, name="Meetings", is_billable=False)
+    return task_create(actor=SETUP, project=project, name="Meetings", is_billable=False)
 
 
 def test_staff_creates_a_project_numbered_in_its_organization(project, customer_a, other_customer):
@@ -50,20 +56,22 @@ def test_staff_creates_a_project_numbered_in_its_organization(project, customer_
     )
     assert (project.organization, project.customer) == (customer_a.organization, customer_a)
     assert audit_actions(project) == ["project.created"]
-    assert project_create(customer=other_customer, name="Elsewhere").number == "PRJ-00001"
+    assert project_create(actor=SETUP, customer=other_customer, name="Elsewhere").number == "PRJ-00001"
 
 
 def test_a_project_rate_with_too_many_places_is_refused(customer_a):
     before = db_state()
     with pytest.raises(ValidationError) as exc:
-        project_create(customer=customer_a, name="X", rate="10.005")
+        project_create(actor=SETUP, customer=customer_a, name="X", rate="10.005")
     assert exc.value.message_dict == {"rate": ["USD amounts have at most 2 decimal places."]}
     assert db_state() == before
 
 
 def test_time_is_logged_billable_unless_the_task_is_not(design, meetings, staff):
-    billable = time_entry_log(task=design, date=today(), hours="1.5", user=staff, notes="wireframes")
-    not_billable = time_entry_log(task=meetings, date=today(), hours="0.25")
+    billable = time_entry_log(
+        actor=SETUP, task=design, date=today(), hours="1.5", user=staff, notes="wireframes"
+    )
+    not_billable = time_entry_log(actor=SETUP, task=meetings, date=today(), hours="0.25")
     billable.refresh_from_db()
     assert (billable.hours, billable.is_billable, billable.billing_status) == (
         Decimal("1.5"),
@@ -85,19 +93,19 @@ def test_time_is_logged_billable_unless_the_task_is_not(design, meetings, staff)
 )
 def test_impossible_hours_are_refused(design, hours, message):
     with pytest.raises(ValidationError) as exc:
-        time_entry_log(task=design, date=today(), hours=hours)
+        time_entry_log(actor=SETUP, task=design, date=today(), hours=hours)
     assert exc.value.message_dict == {"hours": [message]}
     assert not TimeEntry.objects.exists()
 
 
 def test_tasks_show_logged_billed_and_unbilled_hours(project, design, meetings):
-    time_entry_log(task=design, date=today(), hours="3")
-    project_invoice_time(project=project)  # bills those 3 hours
-    time_entry_log(task=design, date=today(), hours="2")
-    time_entry_log(task=design, date=today(), hours="1.25")
-    time_entry_log(task=design, date=today(), hours="5", is_billable=False)
-    time_entry_log(task=meetings, date=today(), hours="1")
-    task_create(project=project, name="Idle")
+    time_entry_log(actor=SETUP, task=design, date=today(), hours="3")
+    project_invoice_time(actor=SETUP, project=project)  # bills those 3 hours
+    time_entry_log(actor=SETUP, task=design, date=today(), hours="2")
+    time_entry_log(actor=SETUP, task=design, date=today(), hours="1.25")
+    time_entry_log(actor=SETUP, task=design, date=today(), hours="5", is_billable=False)
+    time_entry_log(actor=SETUP, task=meetings, date=today(), hours="1")
+    task_create(actor=SETUP, project=project, name="Idle")
 
     hours = {
         t.name: (t.logged_hours, t.billed_hours, t.unbilled_hours) for t in tasks_with_hours(project=project)
@@ -111,13 +119,16 @@ def test_tasks_show_logged_billed_and_unbilled_hours(project, design, meetings):
 
 
 def test_an_approval_gathers_the_unbilled_billable_entries_of_its_period(project, design, meetings, staff):
-    inside = time_entry_log(task=design, date=today() - DAY, hours="2")
-    also_inside = time_entry_log(task=design, date=today(), hours="1.5")
-    time_entry_log(task=design, date=today() - 10 * DAY, hours="4")  # before the period
-    time_entry_log(task=meetings, date=today(), hours="1")  # not billable
+    inside = time_entry_log(actor=SETUP, task=design, date=today() - DAY, hours="2")
+    also_inside = time_entry_log(actor=SETUP, task=design, date=today(), hours="1.5")
+    time_entry_log(actor=SETUP, task=design, date=today() - 10 * DAY, hours="4")  # before the period
+    time_entry_log(actor=SETUP, task=meetings, date=today(), hours="1")  # not billable
 
     approval = timesheet_approval_create(
-        project=project, period_start=today() - 2 * DAY, period_end=today(), actor=staff
+        actor=Actor.staff(staff),
+        project=project,
+        period_start=today() - 2 * DAY,
+        period_end=today(),
     )
 
     approval.refresh_from_db()
@@ -133,25 +144,32 @@ def test_an_approval_gathers_the_unbilled_billable_entries_of_its_period(project
 def test_an_approval_without_entries_is_refused(project, design):
     before = db_state()
     with pytest.raises(ValidationError) as exc:
-        timesheet_approval_create(project=project, period_start=today(), period_end=today())
+        timesheet_approval_create(actor=SETUP, project=project, period_start=today(), period_end=today())
     assert exc.value.messages == ["There are no unbilled billable time entries in this period to approve."]
     assert db_state() == before
 
 
 def test_a_period_ending_before_it_starts_is_refused(project, design):
-    time_entry_log(task=design, date=today(), hours="1")
+    time_entry_log(actor=SETUP, task=design, date=today(), hours="1")
     before = db_state()
     with pytest.raises(ValidationError) as exc:
-        timesheet_approval_create(project=project, period_start=today(), period_end=today() - DAY)
+        timesheet_approval_create(
+            actor=SETUP, project=project, period_start=today(), period_end=today() - DAY
+        )
     assert exc.value.message_dict == {"period_end": ["The period cannot end before it starts."]}
     assert db_state() == before
 
 
 @pytest.fixture
 def pending(project, design, staff):
-    time_entry_log(task=design, date=today(), hours="2")
-    approval = timesheet_approval_create(project=project, period_start=today(), period_end=today())
-    return timesheet_approval_send(approval=approval, actor=staff)
+    time_entry_log(actor=SETUP, task=design, date=today(), hours="2")
+    approval = timesheet_approval_create(
+        actor=SETUP, project=project, period_start=today(), period_end=today()
+    )
+    return timesheet_approval_send(
+        actor=Actor.staff(staff),
+        approval=approval,
+    )
 
 
 def test_staff_sends_an_approval_and_it_awaits_the_customer(pending, customer_a, customer_b):
@@ -166,13 +184,17 @@ def test_staff_sends_an_approval_and_it_awaits_the_customer(pending, customer_a,
 def test_a_sent_approval_cannot_be_sent_again(pending):
     before = db_state(pending)
     with pytest.raises(ValidationError) as exc:
-        timesheet_approval_send(approval=pending)
+        timesheet_approval_send(actor=SETUP, approval=pending)
     assert exc.value.messages == ["Only a draft approval can be sent."]
     assert db_state(pending) == before
 
 
 def test_contact_approves_a_pending_timesheet(pending, contact_a, customer_a):
-    timesheet_approval_decide(approval=pending, approve=True, contact=contact_a)
+    timesheet_approval_decide(
+        actor=Actor.for_contact(contact_a),
+        approval=pending,
+        approve=True,
+    )
     pending.refresh_from_db()
     assert (pending.status, pending.decided_by, pending.rejection_reason) == ("approved", contact_a, "")
     assert pending.decided_at is not None
@@ -182,19 +204,29 @@ def test_contact_approves_a_pending_timesheet(pending, contact_a, customer_a):
 
 
 def test_contact_rejects_a_pending_timesheet_with_a_reason(pending, contact_a, project, design):
-    timesheet_approval_decide(approval=pending, approve=False, reason=" 2 h is too much ", contact=contact_a)
+    timesheet_approval_decide(
+        actor=Actor.for_contact(contact_a),
+        approval=pending,
+        approve=False,
+        reason=" 2 h is too much ",
+    )
     pending.refresh_from_db()
     assert (pending.status, pending.rejection_reason) == ("rejected", "2 h is too much")
     assert AuditEvent.objects.get(action="timesheet.rejected").data == {"reason": "2 h is too much"}
     # Rejected entries are gathered again for a corrected approval.
-    again = timesheet_approval_create(project=project, period_start=today(), period_end=today())
+    again = timesheet_approval_create(actor=SETUP, project=project, period_start=today(), period_end=today())
     assert again.total_hours == Decimal("2")
 
 
 def test_rejecting_without_a_reason_is_refused(pending, contact_a):
     before = db_state(pending)
     with pytest.raises(ValidationError) as exc:
-        timesheet_approval_decide(approval=pending, approve=False, reason="  ", contact=contact_a)
+        timesheet_approval_decide(
+            actor=Actor.for_contact(contact_a),
+            approval=pending,
+            approve=False,
+            reason="  ",
+        )
     assert exc.value.message_dict == {"reason": ["Say why the timesheet is rejected."]}
     assert db_state(pending) == before
 
@@ -202,17 +234,28 @@ def test_rejecting_without_a_reason_is_refused(pending, contact_a):
 def test_a_contact_of_another_customer_cannot_decide(pending, contact_b):
     before = db_state(pending)
     with pytest.raises(ValidationError) as exc:
-        timesheet_approval_decide(approval=pending, approve=True, contact=contact_b)
+        timesheet_approval_decide(
+            actor=Actor.for_contact(contact_b),
+            approval=pending,
+            approve=True,
+        )
     assert exc.value.messages == ["This contact cannot decide on another customer's timesheet."]
     assert db_state(pending) == before
 
 
 def test_a_decided_timesheet_cannot_be_decided_again(pending, contact_a):
-    timesheet_approval_decide(approval=pending, approve=True, contact=contact_a)
+    timesheet_approval_decide(
+        actor=Actor.for_contact(contact_a),
+        approval=pending,
+        approve=True,
+    )
     before = db_state(pending)
     with pytest.raises(ValidationError) as exc:
         timesheet_approval_decide(
-            approval=pending, approve=False, reason="changed my mind", contact=contact_a
+            actor=Actor.for_contact(contact_a),
+            approval=pending,
+            approve=False,
+            reason="changed my mind",
         )
     assert exc.value.messages == [
         "This timesheet is approved; only a pending one can be approved or rejected."

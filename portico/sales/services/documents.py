@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portico.activity.services import audit_record
+from portico.actors import Actor
 from portico.catalog.models import Item, Tax
 from portico.customers.models import Customer
 from portico.money import ZERO, document_totals, to_decimal
@@ -97,11 +98,16 @@ RELATED_FIELDS = {
 
 @dataclass(frozen=True)
 class LineInput:
-    """One line as entered: what is sold, how many, at what price, less what discount, with which tax."""
+    """One line as entered: what is sold, how many, at what price, less what discount, with which tax.
+
+    A line with an item takes what it leaves out from the item: its name as the description, its tax, and —
+    when ``rate`` is None and the document is in the organization's base currency, the currency items are
+    priced in — its price. A rate of 0 is a free line.
+    """
 
     description: str
     quantity: Decimal | int | str = Decimal("1")
-    rate: Decimal | int | str = ZERO
+    rate: Decimal | int | str | None = ZERO
     discount_percent: Decimal | int | str = ZERO
     tax: Tax | None = None
     item: Item | None = None
@@ -141,8 +147,24 @@ def _validate_lines(document: SalesDocument, lines: Sequence[LineInput]) -> None
         for tax_or_item in (line.tax, line.item):
             if tax_or_item is not None and tax_or_item.organization_id != document.organization_id:
                 errors.append(_("Line %(n)d uses a tax or item of another organization.") % {"n": index})
+        if line.rate is None:
+            if line.item is None:
+                errors.append(_("Line %(n)d: enter the rate.") % {"n": index})
+            elif document.currency != document.organization.base_currency:
+                errors.append(
+                    _(
+                        "Line %(n)d: %(item)s is priced in %(base)s and this document is in %(currency)s: "
+                        "enter the rate in %(currency)s."
+                    )
+                    % {
+                        "n": index,
+                        "item": line.item.name,
+                        "base": document.organization.base_currency,
+                        "currency": document.currency,
+                    }
+                )
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError({"lines": errors})
 
 
 def _build_lines(document: SalesDocument, lines: Iterable[LineInput]) -> list:
@@ -150,6 +172,8 @@ def _build_lines(document: SalesDocument, lines: Iterable[LineInput]) -> list:
     built = []
     for position, line in enumerate(lines):
         description = (line.description or "").strip() or (line.item.name if line.item else "")
+        rate = line.item.rate if line.rate is None else line.rate
+        tax = line.tax if line.tax is not None or line.item is None else line.item.tax
         built.append(
             line_model(
                 document=document,
@@ -157,9 +181,9 @@ def _build_lines(document: SalesDocument, lines: Iterable[LineInput]) -> list:
                 item=line.item,
                 description=description,
                 quantity=to_decimal(line.quantity),
-                rate=to_decimal(line.rate),
+                rate=to_decimal(rate),
                 discount_percent=to_decimal(line.discount_percent),
-                tax=line.tax,
+                tax=tax,
             )
         )
     return built
@@ -185,7 +209,7 @@ def _price_lines(document: SalesDocument, lines: list) -> None:
             continue
         computed.append((amounts, line.tax_name, line.tax_rate))
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError({"lines": errors})
     totals = document_totals(computed, document.currency)
     document.subtotal = totals.subtotal
     document.discount_total = totals.discount_total
@@ -201,8 +225,9 @@ def _reset_balances(document: SalesDocument) -> None:
         document.balance = document.total
 
 
-def _check_header_fields(kind: DocumentKind, customer: Customer, fields: dict) -> None:
-    """Refuse fields a new document may not be created with, and related records of another customer."""
+def _check_header_fields(kind: DocumentKind, customer: Customer, date: datetime.date, fields: dict) -> dict:
+    """The header as the document keeps it: refuses fields a document may not be given, related records of
+    another customer and dates out of order, and fills an invoice's due date from the customer's terms."""
     unknown = sorted(set(fields) - set(kind.creatable_fields))
     if unknown:
         raise ValidationError(
@@ -216,8 +241,17 @@ def _check_header_fields(kind: DocumentKind, customer: Customer, fields: dict) -
             continue
         if related.organization_id != customer.organization_id or related.customer_id != customer.pk:
             errors[name] = _("This %(record)s belongs to another customer.") % {"record": label}
+    fields = dict(fields)
+    if "due_date" in kind.header_fields:
+        fields["due_date"] = fields.get("due_date") or date + datetime.timedelta(days=customer.payment_terms_days)
+        if fields["due_date"] < date:
+            errors["due_date"] = _("The due date cannot be before the invoice date.")
+    expiry = fields.get("expiry_date")
+    if expiry is not None and date is not None and expiry < date:
+        errors["expiry_date"] = _("The expiry date cannot be before the quote date.")
     if errors:
         raise ValidationError(errors)
+    return fields
 
 
 def document_create(
@@ -226,12 +260,12 @@ def document_create(
     customer: Customer,
     date: datetime.date,
     lines: Sequence[LineInput],
-    actor=None,
+    actor: Actor,
     **fields,
 ) -> SalesDocument:
     """Create a draft document of the given kind for a customer, numbered from the organization's series."""
     kind = KINDS[model]
-    _check_header_fields(kind, customer, fields)
+    fields = _check_header_fields(kind, customer, date, fields)
     document = model(
         organization=customer.organization, customer=customer, date=date, currency=customer.currency, **fields
     )
@@ -254,13 +288,13 @@ def document_create(
             organization=document.organization,
             action=f"{model._meta.model_name}.created",
             target=document,
-            actor_user=actor,
+            actor=actor,
         )
     return document
 
 
 def document_replace_lines(
-    *, document: SalesDocument, lines: Sequence[LineInput], actor=None
+    *, document: SalesDocument, lines: Sequence[LineInput], actor: Actor
 ) -> SalesDocument:
     """Replace all lines of a draft and recompute its totals."""
     kind = kind_of(document)
@@ -284,9 +318,66 @@ def document_replace_lines(
             organization=document.organization,
             action=f"{type(document)._meta.model_name}.edited",
             target=document,
-            actor_user=actor,
+            actor=actor,
         )
     return document
+
+
+#: Header fields staff may change on a draft, besides those it was created with.
+UPDATABLE_FIELDS = ("customer", "date")
+
+
+def document_update(
+    *,
+    document: SalesDocument,
+    customer: Customer,
+    date: datetime.date,
+    lines: Sequence[LineInput],
+    actor: Actor,
+    **fields,
+) -> SalesDocument:
+    """Change a draft's header and replace its lines, on the rows as they are now.
+
+    The document is locked and read again first: if someone sent, paid or deleted it since the form was
+    opened, the change is refused and nothing is undone. The customer and its currency are read from its locked
+    row, and the customer's details are copied again.
+    """
+    kind = kind_of(document)
+    if not lines:
+        raise ValidationError({"lines": _("Add at least one line to the %(kind)s.") % {"kind": kind.label}})
+    with transaction.atomic():
+        try:
+            locked = lock(type(document), document.pk)
+        except type(document).DoesNotExist:
+            raise ValidationError(_("This %(kind)s was deleted meanwhile.") % {"kind": kind.label}) from None
+        if not is_editable(locked):
+            raise ValidationError(
+                _("This %(kind)s is %(status)s and can no longer be edited; open it again to see why.")
+                % {"kind": kind.label, "status": locked.get_status_display().lower()}
+            )
+        if customer.organization_id != locked.organization_id:
+            raise ValidationError({"customer": _("Choose a customer of this organization.")})
+        customer = lock_customer(customer.pk)
+        fields = _check_header_fields(kind, customer, date, fields)
+        locked.customer, locked.date, locked.currency = customer, date, customer.currency
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        _validate_lines(locked, lines)
+        built = _build_lines(locked, lines)
+        _price_lines(locked, built)
+        _reset_balances(locked)
+        snapshot_customer(locked, customer)
+        locked.full_clean(exclude=["number", "customer", "organization"])
+        kind.line_model.objects.filter(document=locked).delete()
+        kind.line_model.objects.bulk_create(built)
+        locked.save()
+        audit_record(
+            organization=locked.organization,
+            action=f"{type(locked)._meta.model_name}.edited",
+            target=locked,
+            actor=actor,
+        )
+    return locked
 
 
 def document_recalculate(*, document: SalesDocument) -> SalesDocument:
@@ -334,7 +425,7 @@ def require_status(document: SalesDocument, allowed: Iterable[str], action: str)
         )
 
 
-def document_delete(*, document: SalesDocument, actor=None) -> None:
+def document_delete(*, document: SalesDocument, actor: Actor) -> None:
     """Delete a draft document created by mistake; issued documents are kept (void them instead)."""
     kind = kind_of(document)
     with transaction.atomic():
@@ -348,7 +439,7 @@ def document_delete(*, document: SalesDocument, actor=None) -> None:
             organization=document.organization,
             action=f"{type(document)._meta.model_name}.deleted",
             target=document,
-            actor_user=actor,
+            actor=actor,
             data={"number": document.number},
         )
         if isinstance(document, Invoice):
@@ -359,7 +450,7 @@ def document_delete(*, document: SalesDocument, actor=None) -> None:
         document.delete()
 
 
-def invoice_reopen_sources(*, invoice: Invoice, actor=None) -> None:
+def invoice_reopen_sources(*, invoice: Invoice, actor: Actor) -> None:
     """An invoice that is voided or deleted no longer bills its quotes and sales order: they are open again.
 
     Its quotes go back to accepted (to be invoiced again, directly or through their sales order), its sales
@@ -373,7 +464,7 @@ def invoice_reopen_sources(*, invoice: Invoice, actor=None) -> None:
             organization=quote.organization,
             action="quote.reopened",
             target=quote,
-            actor_user=actor,
+            actor=actor,
             data={"invoice": invoice.number},
         )
     if invoice.sales_order_id:
@@ -385,6 +476,6 @@ def invoice_reopen_sources(*, invoice: Invoice, actor=None) -> None:
                 organization=order.organization,
                 action="salesorder.reopened",
                 target=order,
-                actor_user=actor,
+                actor=actor,
                 data={"invoice": invoice.number},
             )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portico.activity.services import audit_record
+from portico.actors import Actor
 from portico.money import format_money, parse_amount, round_money
 from portico.projects.services import time_entries_unbill
 
@@ -31,12 +32,9 @@ CS = CreditNote.Status
 
 
 def invoice_create(
-    *, customer, date: datetime.date, lines, due_date: datetime.date | None = None, actor=None, **fields
+    *, customer, date: datetime.date, lines, due_date: datetime.date | None = None, actor: Actor, **fields
 ) -> Invoice:
     """Create a draft invoice; it is due after the customer's payment terms unless a due date is given."""
-    due_date = due_date or date + datetime.timedelta(days=customer.payment_terms_days)
-    if due_date < date:
-        raise ValidationError({"due_date": _("The due date cannot be before the invoice date.")})
     return document_create(
         model=Invoice, customer=customer, date=date, lines=lines, due_date=due_date, actor=actor, **fields
     )
@@ -51,10 +49,10 @@ def _issue(document, *, model, audit: str, actor) -> None:
     document.sent_at = timezone.now()
     document.balance_due = document.total
     document.save()
-    audit_record(organization=document.organization, action=audit, target=document, actor_user=actor)
+    audit_record(organization=document.organization, action=audit, target=document, actor=actor)
 
 
-def invoice_send(*, invoice: Invoice, actor=None) -> Invoice:
+def invoice_send(*, invoice: Invoice, actor: Actor) -> Invoice:
     """Issue a draft invoice: it is owed from now on and its lines no longer change."""
     with transaction.atomic():
         invoice = lock(Invoice, invoice.pk)
@@ -62,7 +60,7 @@ def invoice_send(*, invoice: Invoice, actor=None) -> Invoice:
     return invoice
 
 
-def invoice_void(*, invoice: Invoice, actor=None) -> Invoice:
+def invoice_void(*, invoice: Invoice, actor: Actor) -> Invoice:
     """Void an invoice that nothing has been paid or credited on; it no longer counts as owed."""
     with transaction.atomic():
         lock_customer(invoice.customer_id)
@@ -83,27 +81,27 @@ def invoice_void(*, invoice: Invoice, actor=None) -> Invoice:
         invoice.save()
         time_entries_unbill(invoice=invoice)
         invoice_reopen_sources(invoice=invoice, actor=actor)
-        audit_record(
-            organization=invoice.organization, action="invoice.voided", target=invoice, actor_user=actor
-        )
+        audit_record(organization=invoice.organization, action="invoice.voided", target=invoice, actor=actor)
     return invoice
 
 
-def retainer_invoice_create(*, customer, date: datetime.date, lines, actor=None, **fields) -> RetainerInvoice:
+def retainer_invoice_create(
+    *, customer, date: datetime.date, lines, actor: Actor, **fields
+) -> RetainerInvoice:
     """Create a draft retainer invoice (a request for an advance payment)."""
     return document_create(
         model=RetainerInvoice, customer=customer, date=date, lines=lines, actor=actor, **fields
     )
 
 
-def retainer_invoice_send(*, retainer: RetainerInvoice, actor=None) -> RetainerInvoice:
+def retainer_invoice_send(*, retainer: RetainerInvoice, actor: Actor) -> RetainerInvoice:
     with transaction.atomic():
         retainer = lock(RetainerInvoice, retainer.pk)
         _issue(retainer, model=RetainerInvoice, audit="retainerinvoice.sent", actor=actor)
     return retainer
 
 
-def retainer_invoice_void(*, retainer: RetainerInvoice, actor=None) -> RetainerInvoice:
+def retainer_invoice_void(*, retainer: RetainerInvoice, actor: Actor) -> RetainerInvoice:
     """Void a retainer invoice nothing has been paid on."""
     with transaction.atomic():
         lock_customer(retainer.customer_id)
@@ -118,20 +116,17 @@ def retainer_invoice_void(*, retainer: RetainerInvoice, actor=None) -> RetainerI
             organization=retainer.organization,
             action="retainerinvoice.voided",
             target=retainer,
-            actor_user=actor,
+            actor=actor,
         )
     return retainer
 
 
-def credit_note_create(*, customer, date: datetime.date, lines, actor=None, **fields) -> CreditNote:
+def credit_note_create(*, customer, date: datetime.date, lines, actor: Actor, **fields) -> CreditNote:
     """Create a draft credit note; ``invoice`` may name the invoice it corrects."""
-    invoice = fields.get("invoice")
-    if invoice is not None and invoice.customer_id != customer.pk:
-        raise ValidationError({"invoice": _("The invoice belongs to another customer.")})
     return document_create(model=CreditNote, customer=customer, date=date, lines=lines, actor=actor, **fields)
 
 
-def credit_note_open(*, credit_note: CreditNote, actor=None) -> CreditNote:
+def credit_note_open(*, credit_note: CreditNote, actor: Actor) -> CreditNote:
     """Issue a draft credit note: its total becomes credit the customer can use."""
     with transaction.atomic():
         credit_note = lock(CreditNote, credit_note.pk)
@@ -146,12 +141,12 @@ def credit_note_open(*, credit_note: CreditNote, actor=None) -> CreditNote:
             organization=credit_note.organization,
             action="creditnote.opened",
             target=credit_note,
-            actor_user=actor,
+            actor=actor,
         )
     return credit_note
 
 
-def credit_note_void(*, credit_note: CreditNote, actor=None) -> CreditNote:
+def credit_note_void(*, credit_note: CreditNote, actor: Actor) -> CreditNote:
     """Void a credit note none of whose credit has been used."""
     with transaction.atomic():
         lock_customer(credit_note.customer_id)
@@ -166,7 +161,7 @@ def credit_note_void(*, credit_note: CreditNote, actor=None) -> CreditNote:
             organization=credit_note.organization,
             action="creditnote.voided",
             target=credit_note,
-            actor_user=actor,
+            actor=actor,
         )
     return credit_note
 
@@ -208,7 +203,7 @@ def credit_note_apply(
     invoice: Invoice,
     amount: Decimal | str,
     date: datetime.date | None = None,
-    actor=None,
+    actor: Actor,
 ) -> CreditApplication:
     """Use credit from an open credit note to settle part or all of an invoice of the same customer."""
     with transaction.atomic():
@@ -243,7 +238,7 @@ def credit_note_apply(
             organization=invoice.organization,
             action="creditnote.applied",
             target=invoice,
-            actor_user=actor,
+            actor=actor,
             data={"credit_note": credit_note.number, "amount": str(amount)},
         )
     return application
@@ -255,7 +250,7 @@ def retainer_apply(
     invoice: Invoice,
     amount: Decimal | str,
     date: datetime.date | None = None,
-    actor=None,
+    actor: Actor,
 ) -> RetainerApplication:
     """Use what was paid on a retainer invoice to settle part or all of an invoice of the same customer."""
     with transaction.atomic():
@@ -287,7 +282,7 @@ def retainer_apply(
             organization=invoice.organization,
             action="retainer.applied",
             target=invoice,
-            actor_user=actor,
+            actor=actor,
             data={"retainer": retainer.number, "amount": str(amount)},
         )
     return application
@@ -307,7 +302,7 @@ def _application_remove(application, *, source_field: str, settle, action: str, 
             organization=invoice.organization,
             action=action,
             target=invoice,
-            actor_user=actor,
+            actor=actor,
             data={
                 source_field.replace("_invoice", ""): source.number,
                 "amount": str(round_money(application.amount, source.currency)),
@@ -318,7 +313,7 @@ def _application_remove(application, *, source_field: str, settle, action: str, 
         invoice_settle(invoice)
 
 
-def credit_application_remove(*, application: CreditApplication, actor=None) -> None:
+def credit_application_remove(*, application: CreditApplication, actor: Actor) -> None:
     """Take back credit applied to an invoice: the invoice owes it again and the credit note offers it again."""
     _application_remove(
         application,
@@ -329,7 +324,7 @@ def credit_application_remove(*, application: CreditApplication, actor=None) -> 
     )
 
 
-def retainer_application_remove(*, application: RetainerApplication, actor=None) -> None:
+def retainer_application_remove(*, application: RetainerApplication, actor: Actor) -> None:
     """Take back retainer applied to an invoice: the invoice owes it again and the retainer has it available."""
     _application_remove(
         application,

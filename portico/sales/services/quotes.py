@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from portico.activity.notifications import quote_decision_notify
 from portico.activity.services import audit_record
+from portico.actors import Actor
 
 from ..models import Invoice, Quote, SalesOrder
 from .documents import document_create, lines_of, lock, require_status, snapshot_customer
@@ -19,28 +21,26 @@ S = Quote.Status
 
 
 def quote_create(
-    *, customer, date: datetime.date, lines, expiry_date: datetime.date | None = None, actor=None, **fields
+    *, customer, date: datetime.date, lines, expiry_date: datetime.date | None = None, actor: Actor, **fields
 ) -> Quote:
     """Create a draft quote."""
-    if expiry_date is not None and expiry_date < date:
-        raise ValidationError({"expiry_date": _("The expiry date cannot be before the quote date.")})
     return document_create(
         model=Quote, customer=customer, date=date, lines=lines, expiry_date=expiry_date, actor=actor, **fields
     )
 
 
-def _transition(quote: Quote, *, allowed, action: str, audit: str, actor=None, **changes) -> Quote:
+def _transition(quote: Quote, *, allowed, action: str, audit: str, actor: Actor, **changes) -> Quote:
     with transaction.atomic():
         quote = lock(Quote, quote.pk)
         require_status(quote, allowed, action)
         for field, value in changes.items():
             setattr(quote, field, value)
         quote.save()
-        audit_record(organization=quote.organization, action=audit, target=quote, actor_user=actor)
+        audit_record(organization=quote.organization, action=audit, target=quote, actor=actor)
     return quote
 
 
-def quote_send(*, quote: Quote, actor=None) -> Quote:
+def quote_send(*, quote: Quote, actor: Actor) -> Quote:
     """Mark a draft quote as sent to the customer; its customer details are copied as they are now."""
     with transaction.atomic():
         quote = lock(Quote, quote.pk)
@@ -53,7 +53,7 @@ def quote_send(*, quote: Quote, actor=None) -> Quote:
         quote.status = S.SENT
         quote.sent_at = timezone.now()
         quote.save()
-        audit_record(organization=quote.organization, action="quote.sent", target=quote, actor_user=actor)
+        audit_record(organization=quote.organization, action="quote.sent", target=quote, actor=actor)
     return quote
 
 
@@ -64,9 +64,11 @@ def quote_is_expired(quote: Quote, today: datetime.date | None = None) -> bool:
     )
 
 
-def _decide(quote: Quote, *, accepted: bool, reason: str, actor, actor_contact) -> Quote:
+def _decide(quote: Quote, *, accepted: bool, reason: str, actor: Actor) -> Quote:
     with transaction.atomic():
         locked = lock(Quote, quote.pk)
+        if actor.is_contact and actor.contact.customer_id != locked.customer_id:
+            raise ValidationError(_("This contact cannot decide on another customer's quote."))
         if quote_is_expired(locked):
             raise ValidationError(_("This quote has expired and can no longer be accepted or declined."))
         if locked.status in (S.ACCEPTED, S.DECLINED, S.INVOICED):
@@ -84,10 +86,11 @@ def _decide(quote: Quote, *, accepted: bool, reason: str, actor, actor_contact) 
             organization=locked.organization,
             action="quote.accepted" if accepted else "quote.declined",
             target=locked,
-            actor_user=actor,
-            actor_contact=actor_contact,
+            actor=actor,
             data={"version": locked.version, "reason": locked.decline_reason},
         )
+        if actor.is_contact:
+            quote_decision_notify(actor=actor, quote=locked)
     return locked
 
 
@@ -100,20 +103,21 @@ def _refuse_if_expired(quote: Quote) -> None:
         )
 
 
-def quote_accept(*, quote: Quote, actor=None, actor_contact=None) -> Quote:
-    """Accept a sent quote that has not expired (by staff on the customer's word, or by a contact).
+def quote_accept(*, quote: Quote, actor: Actor) -> Quote:
+    """Accept a sent quote that has not expired (by staff on the customer's word, or by a contact, whose
+    decision the business is told of).
 
     ``quote`` is the version the person looked at: if it was revised meanwhile, nothing changes.
     """
-    return _decide(quote, accepted=True, reason="", actor=actor, actor_contact=actor_contact)
+    return _decide(quote, accepted=True, reason="", actor=actor)
 
 
-def quote_decline(*, quote: Quote, reason: str = "", actor=None, actor_contact=None) -> Quote:
+def quote_decline(*, quote: Quote, reason: str = "", actor: Actor) -> Quote:
     """Decline a sent quote that has not expired, optionally saying why."""
-    return _decide(quote, accepted=False, reason=reason, actor=actor, actor_contact=actor_contact)
+    return _decide(quote, accepted=False, reason=reason, actor=actor)
 
 
-def quote_mark_expired(*, quote: Quote, actor=None) -> Quote:
+def quote_mark_expired(*, quote: Quote, actor: Actor) -> Quote:
     """Mark a sent quote as expired."""
     return _transition(
         quote,
@@ -130,12 +134,12 @@ def quotes_expire_due(*, organization, today: datetime.date | None = None) -> in
     today = today or timezone.localdate()
     expired = 0
     for quote in Quote.objects.filter(organization=organization, status=S.SENT, expiry_date__lt=today):
-        quote_mark_expired(quote=quote)
+        quote_mark_expired(quote=quote, actor=Actor.system("quote expiry"))
         expired += 1
     return expired
 
 
-def quote_revise(*, quote: Quote, actor=None) -> Quote:
+def quote_revise(*, quote: Quote, actor: Actor) -> Quote:
     """Reopen a declined or expired quote as a new draft version, to edit it and send it again."""
     with transaction.atomic():
         quote = lock(Quote, quote.pk)
@@ -150,13 +154,13 @@ def quote_revise(*, quote: Quote, actor=None) -> Quote:
             organization=quote.organization,
             action="quote.revised",
             target=quote,
-            actor_user=actor,
+            actor=actor,
             data={"version": quote.version},
         )
     return quote
 
 
-def quote_convert_to_invoice(*, quote: Quote, date: datetime.date | None = None, actor=None) -> Invoice:
+def quote_convert_to_invoice(*, quote: Quote, date: datetime.date | None = None, actor: Actor) -> Invoice:
     """Make a draft invoice from a sent or accepted quote; the quote becomes invoiced."""
     from .invoices import invoice_create
 
@@ -185,14 +189,14 @@ def quote_convert_to_invoice(*, quote: Quote, date: datetime.date | None = None,
             organization=quote.organization,
             action="quote.invoiced",
             target=quote,
-            actor_user=actor,
+            actor=actor,
             data={"invoice": invoice.number},
         )
     return invoice
 
 
 def quote_convert_to_sales_order(
-    *, quote: Quote, date: datetime.date | None = None, actor=None
+    *, quote: Quote, date: datetime.date | None = None, actor: Actor
 ) -> SalesOrder:
     """Make a draft sales order from a sent or accepted quote; a sent quote counts as accepted by the order."""
     from .salesorders import sales_order_create
@@ -221,7 +225,7 @@ def quote_convert_to_sales_order(
             organization=quote.organization,
             action="quote.ordered",
             target=quote,
-            actor_user=actor,
+            actor=actor,
             data={"sales_order": order.number},
         )
     return order

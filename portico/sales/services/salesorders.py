@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portico.activity.services import audit_record
+from portico.actors import Actor
 
 from ..models import Invoice, Quote, SalesOrder
 from .documents import document_create, lines_of, lock, require_status, snapshot_customer
@@ -16,12 +17,12 @@ from .documents import document_create, lines_of, lock, require_status, snapshot
 S = SalesOrder.Status
 
 
-def sales_order_create(*, customer, date: datetime.date, lines, actor=None, **fields) -> SalesOrder:
+def sales_order_create(*, customer, date: datetime.date, lines, actor: Actor, **fields) -> SalesOrder:
     """Create a draft sales order."""
     return document_create(model=SalesOrder, customer=customer, date=date, lines=lines, actor=actor, **fields)
 
 
-def sales_order_confirm(*, order: SalesOrder, actor=None) -> SalesOrder:
+def sales_order_confirm(*, order: SalesOrder, actor: Actor) -> SalesOrder:
     """Confirm a draft order: it is open and the customer can see it."""
     with transaction.atomic():
         order = lock(SalesOrder, order.pk)
@@ -31,13 +32,13 @@ def sales_order_confirm(*, order: SalesOrder, actor=None) -> SalesOrder:
         order.sent_at = timezone.now()
         order.save()
         audit_record(
-            organization=order.organization, action="salesorder.confirmed", target=order, actor_user=actor
+            organization=order.organization, action="salesorder.confirmed", target=order, actor=actor
         )
     return order
 
 
 def sales_order_convert_to_invoice(
-    *, order: SalesOrder, date: datetime.date | None = None, actor=None
+    *, order: SalesOrder, date: datetime.date | None = None, actor: Actor
 ) -> Invoice:
     """Invoice an open order in full: a draft invoice linked to the order, which becomes invoiced.
 
@@ -69,27 +70,25 @@ def sales_order_convert_to_invoice(
                 organization=quote.organization,
                 action="quote.invoiced",
                 target=quote,
-                actor_user=actor,
+                actor=actor,
                 data={"invoice": invoice.number, "sales_order": order.number},
             )
         audit_record(
             organization=order.organization,
             action="salesorder.invoiced",
             target=order,
-            actor_user=actor,
+            actor=actor,
             data={"invoice": invoice.number},
         )
     return invoice
 
 
-def sales_order_void(*, order: SalesOrder, actor=None) -> SalesOrder:
+def sales_order_void(*, order: SalesOrder, actor: Actor) -> SalesOrder:
     """Void a draft or open order."""
     with transaction.atomic():
         order = lock(SalesOrder, order.pk)
         require_status(order, [S.DRAFT, S.OPEN], _("voided"))
         order.status = S.VOID
         order.save()
-        audit_record(
-            organization=order.organization, action="salesorder.voided", target=order, actor_user=actor
-        )
+        audit_record(organization=order.organization, action="salesorder.voided", target=order, actor=actor)
     return order

@@ -8,6 +8,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from portico.activity.models import AuditEvent
+from portico.actors import Actor
 from portico.payments.services import payment_record
 from portico.sales.models import CreditApplication, CreditNote, Invoice, RetainerApplication, RetainerInvoice
 from portico.sales.services.invoices import (
@@ -17,15 +18,26 @@ from portico.sales.services.invoices import (
     retainer_application_remove,
     retainer_apply,
 )
-from portico.testing import audit_actions, db_state, make_credit_note, make_invoice, make_retainer, today
+from portico.testing import (
+    SETUP,
+    audit_actions,
+    db_state,
+    make_credit_note,
+    make_invoice,
+    make_retainer,
+    today,
+)
 
 
 def test_credit_taken_back_from_an_invoice_is_owed_again_and_offered_again(customer_a, staff):
     credit_note = make_credit_note(customer_a, "40.00")
     invoice = make_invoice(customer_a, "40.00")
-    application = credit_note_apply(credit_note=credit_note, invoice=invoice, amount="40.00")
+    application = credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount="40.00")
 
-    credit_application_remove(application=application, actor=staff)
+    credit_application_remove(
+        actor=Actor.staff(staff),
+        application=application,
+    )
 
     credit_note.refresh_from_db()
     invoice.refresh_from_db()
@@ -44,10 +56,10 @@ def test_credit_taken_back_from_an_invoice_is_owed_again_and_offered_again(custo
 def test_credit_taken_back_lets_the_invoice_be_voided(customer_a):
     credit_note = make_credit_note(customer_a, "10.00")
     invoice = make_invoice(customer_a, "40.00")
-    application = credit_note_apply(credit_note=credit_note, invoice=invoice, amount="10.00")
-    credit_application_remove(application=application)
+    application = credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount="10.00")
+    credit_application_remove(actor=SETUP, application=application)
 
-    invoice_void(invoice=invoice)
+    invoice_void(actor=SETUP, invoice=invoice)
 
     invoice.refresh_from_db()
     assert invoice.status == Invoice.Status.VOID
@@ -56,21 +68,26 @@ def test_credit_taken_back_lets_the_invoice_be_voided(customer_a):
 def test_a_credit_application_already_removed_cannot_be_removed_again(customer_a):
     credit_note = make_credit_note(customer_a, "40.00")
     invoice = make_invoice(customer_a, "40.00")
-    application = credit_note_apply(credit_note=credit_note, invoice=invoice, amount="15.00")
-    credit_application_remove(application=application)
+    application = credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount="15.00")
+    credit_application_remove(actor=SETUP, application=application)
     before = db_state(credit_note, invoice)
     with pytest.raises(CreditApplication.DoesNotExist):
-        credit_application_remove(application=application)
+        credit_application_remove(actor=SETUP, application=application)
     assert db_state(credit_note, invoice) == before
 
 
 def test_retainer_taken_back_from_an_invoice_is_available_again(customer_a, staff):
     retainer = make_retainer(customer_a, "60.00")
-    payment_record(customer=customer_a, amount="60.00", date=today(), allocations=[(retainer, "60.00")])
+    payment_record(
+        actor=SETUP, customer=customer_a, amount="60.00", date=today(), allocations=[(retainer, "60.00")]
+    )
     invoice = make_invoice(customer_a, "100.00")
-    application = retainer_apply(retainer=retainer, invoice=invoice, amount="60.00")
+    application = retainer_apply(actor=SETUP, retainer=retainer, invoice=invoice, amount="60.00")
 
-    retainer_application_remove(application=application, actor=staff)
+    retainer_application_remove(
+        actor=Actor.staff(staff),
+        application=application,
+    )
 
     retainer.refresh_from_db()
     invoice.refresh_from_db()
@@ -87,13 +104,15 @@ def test_retainer_taken_back_from_an_invoice_is_available_again(customer_a, staf
 
 def test_a_retainer_application_already_removed_cannot_be_removed_again(customer_a):
     retainer = make_retainer(customer_a, "60.00")
-    payment_record(customer=customer_a, amount="60.00", date=today(), allocations=[(retainer, "60.00")])
+    payment_record(
+        actor=SETUP, customer=customer_a, amount="60.00", date=today(), allocations=[(retainer, "60.00")]
+    )
     invoice = make_invoice(customer_a, "100.00")
-    application = retainer_apply(retainer=retainer, invoice=invoice, amount="20.00")
-    retainer_application_remove(application=application)
+    application = retainer_apply(actor=SETUP, retainer=retainer, invoice=invoice, amount="20.00")
+    retainer_application_remove(actor=SETUP, application=application)
     before = db_state(retainer, invoice)
     with pytest.raises(RetainerApplication.DoesNotExist):
-        retainer_application_remove(application=application)
+        retainer_application_remove(actor=SETUP, application=application)
     assert db_state(retainer, invoice) == before
 
 

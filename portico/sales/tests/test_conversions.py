@@ -6,26 +6,30 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portico.activity.models import AuditEvent
+from portico.actors import Actor
 from portico.sales.models import Invoice, Quote, SalesOrder
 from portico.sales.services.documents import document_delete
 from portico.sales.services.invoices import invoice_send, invoice_void
 from portico.sales.services.quotes import quote_convert_to_invoice, quote_convert_to_sales_order
 from portico.sales.services.salesorders import sales_order_confirm, sales_order_convert_to_invoice
-from portico.testing import audit_actions, db_state, make_quote
+from portico.testing import SETUP, audit_actions, db_state, make_quote
 
 
 def _ordered_and_invoiced(customer):
     quote = make_quote(customer, "100.00")
-    order = sales_order_confirm(order=quote_convert_to_sales_order(quote=quote))
-    invoice = sales_order_convert_to_invoice(order=order)
+    order = sales_order_confirm(actor=SETUP, order=quote_convert_to_sales_order(actor=SETUP, quote=quote))
+    invoice = sales_order_convert_to_invoice(actor=SETUP, order=order)
     return quote, order, invoice
 
 
 def test_invoicing_a_sales_order_marks_its_quote_invoiced(customer_a, staff):
     quote = make_quote(customer_a, "100.00")
-    order = sales_order_confirm(order=quote_convert_to_sales_order(quote=quote))
+    order = sales_order_confirm(actor=SETUP, order=quote_convert_to_sales_order(actor=SETUP, quote=quote))
 
-    invoice = sales_order_convert_to_invoice(order=order, actor=staff)
+    invoice = sales_order_convert_to_invoice(
+        actor=Actor.staff(staff),
+        order=order,
+    )
 
     quote.refresh_from_db()
     assert (quote.status, quote.invoice, quote.sales_order) == (Quote.Status.INVOICED, invoice, order)
@@ -36,11 +40,11 @@ def test_invoicing_a_sales_order_marks_its_quote_invoiced(customer_a, staff):
 
 def test_a_quote_with_a_sales_order_cannot_be_invoiced_directly(customer_a):
     quote = make_quote(customer_a, "100.00")
-    order = sales_order_confirm(order=quote_convert_to_sales_order(quote=quote))
+    order = sales_order_confirm(actor=SETUP, order=quote_convert_to_sales_order(actor=SETUP, quote=quote))
     before = db_state(quote, order)
 
     with pytest.raises(ValidationError) as exc:
-        quote_convert_to_invoice(quote=quote)
+        quote_convert_to_invoice(actor=SETUP, quote=quote)
 
     assert exc.value.messages == [
         f"This quote became sales order {order.number}; invoice its sales order instead."
@@ -53,7 +57,7 @@ def test_a_quote_invoiced_through_its_sales_order_cannot_be_invoiced_again(custo
     before = db_state(quote, order, invoice)
 
     with pytest.raises(ValidationError) as exc:
-        quote_convert_to_invoice(quote=quote)
+        quote_convert_to_invoice(actor=SETUP, quote=quote)
 
     assert exc.value.messages == ["This quote is invoiced; it cannot be converted to an invoice."]
     assert db_state(quote, order, invoice) == before
@@ -62,27 +66,33 @@ def test_a_quote_invoiced_through_its_sales_order_cannot_be_invoiced_again(custo
 @pytest.mark.parametrize("send", [False, True])
 def test_voiding_a_quotes_invoice_reopens_the_quote(customer_a, staff, send):
     quote = make_quote(customer_a, "100.00")
-    invoice = quote_convert_to_invoice(quote=quote)
+    invoice = quote_convert_to_invoice(actor=SETUP, quote=quote)
     if send:
-        invoice_send(invoice=invoice)
+        invoice_send(actor=SETUP, invoice=invoice)
 
-    invoice_void(invoice=invoice, actor=staff)
+    invoice_void(
+        actor=Actor.staff(staff),
+        invoice=invoice,
+    )
 
     quote.refresh_from_db()
     invoice.refresh_from_db()
     assert invoice.status == Invoice.Status.VOID
     assert (quote.status, quote.invoice) == (Quote.Status.ACCEPTED, None)
     assert audit_actions(quote)[-1] == "quote.reopened"
-    again = quote_convert_to_invoice(quote=quote)
+    again = quote_convert_to_invoice(actor=SETUP, quote=quote)
     quote.refresh_from_db()
     assert (quote.status, quote.invoice) == (Quote.Status.INVOICED, again)
 
 
 def test_deleting_a_quotes_draft_invoice_reopens_the_quote(customer_a, staff):
     quote = make_quote(customer_a, "100.00")
-    invoice = quote_convert_to_invoice(quote=quote)
+    invoice = quote_convert_to_invoice(actor=SETUP, quote=quote)
 
-    document_delete(document=invoice, actor=staff)
+    document_delete(
+        actor=Actor.staff(staff),
+        document=invoice,
+    )
 
     quote.refresh_from_db()
     assert not Invoice.objects.filter(pk=invoice.pk).exists()
@@ -93,16 +103,19 @@ def test_deleting_a_quotes_draft_invoice_reopens_the_quote(customer_a, staff):
 
 def test_voiding_a_sales_orders_invoice_reopens_the_order_and_its_quote(customer_a, staff):
     quote, order, invoice = _ordered_and_invoiced(customer_a)
-    invoice_send(invoice=invoice)
+    invoice_send(actor=SETUP, invoice=invoice)
 
-    invoice_void(invoice=invoice, actor=staff)
+    invoice_void(
+        actor=Actor.staff(staff),
+        invoice=invoice,
+    )
 
     order.refresh_from_db()
     quote.refresh_from_db()
     assert order.status == SalesOrder.Status.OPEN
     assert (quote.status, quote.invoice, quote.sales_order) == (Quote.Status.ACCEPTED, None, order)
     assert audit_actions(order)[-1] == "salesorder.reopened"
-    again = sales_order_convert_to_invoice(order=order)
+    again = sales_order_convert_to_invoice(actor=SETUP, order=order)
     order.refresh_from_db()
     quote.refresh_from_db()
     assert (order.status, quote.status, quote.invoice) == (
@@ -115,7 +128,7 @@ def test_voiding_a_sales_orders_invoice_reopens_the_order_and_its_quote(customer
 def test_deleting_a_sales_orders_draft_invoice_reopens_the_order(customer_a):
     quote, order, invoice = _ordered_and_invoiced(customer_a)
 
-    document_delete(document=invoice)
+    document_delete(actor=SETUP, document=invoice)
 
     order.refresh_from_db()
     quote.refresh_from_db()
@@ -128,12 +141,14 @@ def test_an_invoice_that_cannot_be_voided_leaves_its_quote_invoiced(customer_a):
     from portico.testing import today
 
     quote = make_quote(customer_a, "100.00")
-    invoice = invoice_send(invoice=quote_convert_to_invoice(quote=quote))
-    payment_record(customer=customer_a, amount="10.00", date=today(), allocations=[(invoice, "10.00")])
+    invoice = invoice_send(actor=SETUP, invoice=quote_convert_to_invoice(actor=SETUP, quote=quote))
+    payment_record(
+        actor=SETUP, customer=customer_a, amount="10.00", date=today(), allocations=[(invoice, "10.00")]
+    )
     before = db_state(quote, invoice)
 
     with pytest.raises(ValidationError) as exc:
-        invoice_void(invoice=invoice)
+        invoice_void(actor=SETUP, invoice=invoice)
 
     assert exc.value.messages == [
         "Remove the payments and credits applied to this invoice before voiding it."

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portico.activity.models import AuditEvent
+from portico.actors import Actor
 from portico.customers.models import Customer
 from portico.payments.models import Refund
 from portico.payments.services import refund_create
@@ -19,13 +20,16 @@ from portico.sales.services.invoices import (
     credit_note_open,
     credit_note_void,
 )
-from portico.testing import audit_actions, db_state, lines, make_credit_note, make_invoice, today
+from portico.testing import SETUP, audit_actions, db_state, lines, make_credit_note, make_invoice, today
 
 
 def test_staff_opens_a_draft_credit_note_and_it_is_available_credit(customer_a, staff):
     credit_note = make_credit_note(customer_a, "60.00", open_it=False)
     assert customer_available_credits(customer=customer_a) == 0
-    credit_note_open(credit_note=credit_note, actor=staff)
+    credit_note_open(
+        actor=Actor.staff(staff),
+        credit_note=credit_note,
+    )
     credit_note.refresh_from_db()
     assert (credit_note.status, credit_note.balance) == (CreditNote.Status.OPEN, Decimal("60.00"))
     assert customer_available_credits(customer=customer_a) == Decimal("60.00")
@@ -36,7 +40,12 @@ def test_credit_is_applied_to_an_invoice_of_the_same_customer(customer_a, staff)
     invoice = make_invoice(customer_a, "100.00")
     credit_note = make_credit_note(customer_a, "60.00")
 
-    application = credit_note_apply(credit_note=credit_note, invoice=invoice, amount="40.00", actor=staff)
+    application = credit_note_apply(
+        actor=Actor.staff(staff),
+        credit_note=credit_note,
+        invoice=invoice,
+        amount="40.00",
+    )
 
     invoice.refresh_from_db()
     credit_note.refresh_from_db()
@@ -52,7 +61,7 @@ def test_credit_is_applied_to_an_invoice_of_the_same_customer(customer_a, staff)
         {"credit_note": credit_note.number, "amount": "40.00"},
     )
 
-    credit_note_apply(credit_note=credit_note, invoice=invoice, amount="20.00")
+    credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount="20.00")
     credit_note.refresh_from_db()
     invoice.refresh_from_db()
     assert (credit_note.status, credit_note.balance) == (CreditNote.Status.CLOSED, Decimal("0"))
@@ -62,7 +71,7 @@ def test_credit_is_applied_to_an_invoice_of_the_same_customer(customer_a, staff)
 def _refused_apply(credit_note, invoice, amount, message):
     before = db_state(credit_note, invoice)
     with pytest.raises(ValidationError) as exc:
-        credit_note_apply(credit_note=credit_note, invoice=invoice, amount=amount)
+        credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount=amount)
     assert exc.value.messages == [message]
     assert db_state(credit_note, invoice) == before
 
@@ -88,7 +97,7 @@ def test_credit_beyond_the_invoices_balance_is_refused(customer_a):
 def test_credit_beyond_what_the_note_has_left_is_refused(customer_a):
     invoice = make_invoice(customer_a, "100.00")
     credit_note = make_credit_note(customer_a, "60.00")
-    credit_note_apply(credit_note=credit_note, invoice=invoice, amount="50.00")
+    credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount="50.00")
     _refused_apply(credit_note, invoice, "10.01", f"Credit note {credit_note.number} has only $10.00 left.")
 
 
@@ -123,14 +132,22 @@ def test_a_credit_note_for_another_customers_invoice_is_refused(customer_a, cust
     invoice_b = make_invoice(customer_b, "100.00")
     before = db_state()
     with pytest.raises(ValidationError) as exc:
-        credit_note_create(customer=customer_a, date=today(), lines=lines("5"), invoice=invoice_b)
-    assert exc.value.message_dict == {"invoice": ["The invoice belongs to another customer."]}
+        credit_note_create(
+            actor=SETUP, customer=customer_a, date=today(), lines=lines("5"), invoice=invoice_b
+        )
+    assert exc.value.message_dict == {"invoice": ["This invoice belongs to another customer."]}
     assert db_state() == before
 
 
 def test_credit_left_on_a_note_is_refunded_and_the_note_closes(customer_a, staff):
     credit_note = make_credit_note(customer_a, "60.00")
-    refund = refund_create(source=credit_note, amount="25.00", date=today(), reference="chq 12", actor=staff)
+    refund = refund_create(
+        actor=Actor.staff(staff),
+        source=credit_note,
+        amount="25.00",
+        date=today(),
+        reference="chq 12",
+    )
     credit_note.refresh_from_db()
     assert (refund.amount, refund.credit_note, refund.number, refund.currency) == (
         Decimal("25.00"),
@@ -141,21 +158,24 @@ def test_credit_left_on_a_note_is_refunded_and_the_note_closes(customer_a, staff
     assert (credit_note.status, credit_note.balance) == (CreditNote.Status.OPEN, Decimal("35.00"))
     assert audit_actions(refund) == ["refund.created"]
 
-    refund_create(source=credit_note, amount="35.00", date=today())
+    refund_create(actor=SETUP, source=credit_note, amount="35.00", date=today())
     credit_note.refresh_from_db()
     assert (credit_note.status, credit_note.balance) == (CreditNote.Status.CLOSED, Decimal("0"))
     assert customer_available_credits(customer=customer_a) == 0
 
     before = db_state(credit_note)
     with pytest.raises(ValidationError) as exc:
-        refund_create(source=credit_note, amount="1.00", date=today())
+        refund_create(actor=SETUP, source=credit_note, amount="1.00", date=today())
     assert exc.value.messages == ["This credit note is closed; it cannot be refunded."]
     assert db_state(credit_note) == before
 
 
 def test_an_unused_credit_note_is_voided(customer_a, staff):
     credit_note = make_credit_note(customer_a, "60.00")
-    credit_note_void(credit_note=credit_note, actor=staff)
+    credit_note_void(
+        actor=Actor.staff(staff),
+        credit_note=credit_note,
+    )
     credit_note.refresh_from_db()
     assert (credit_note.status, credit_note.balance) == (CreditNote.Status.VOID, Decimal("0"))
     assert customer_available_credits(customer=customer_a) == 0
@@ -165,10 +185,10 @@ def test_an_unused_credit_note_is_voided(customer_a, staff):
 def test_a_credit_note_already_applied_cannot_be_voided(customer_a):
     invoice = make_invoice(customer_a, "100.00")
     credit_note = make_credit_note(customer_a, "60.00")
-    credit_note_apply(credit_note=credit_note, invoice=invoice, amount="10.00")
+    credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount="10.00")
     before = db_state(credit_note, invoice)
     with pytest.raises(ValidationError) as exc:
-        credit_note_void(credit_note=credit_note)
+        credit_note_void(actor=SETUP, credit_note=credit_note)
     assert exc.value.messages == ["This credit note has been applied or refunded; it cannot be voided."]
     assert db_state(credit_note, invoice) == before
     assert CreditApplication.objects.count() == 1

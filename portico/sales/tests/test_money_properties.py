@@ -46,7 +46,15 @@ from portico.sales.services.invoices import (
     retainer_apply,
     retainer_invoice_void,
 )
-from portico.testing import CustomerFactory, TaxFactory, make_credit_note, make_invoice, make_retainer, today
+from portico.testing import (
+    SETUP,
+    CustomerFactory,
+    TaxFactory,
+    make_credit_note,
+    make_invoice,
+    make_retainer,
+    today,
+)
 
 ZERO = Decimal("0")
 
@@ -98,6 +106,7 @@ def test_stored_document_totals_equal_the_sum_of_stored_lines(org, lines, curren
         tax = TaxFactory(organization=org, rate=Decimal("7.6"))
         customer = CustomerFactory(organization=org, currency=currency)
         invoice = invoice_create(
+            actor=SETUP,
             customer=customer,
             date=today(),
             lines=[
@@ -289,32 +298,38 @@ def _apply(operation, customer, foreign_invoice) -> None:
         for i, spec in args[1] if invoices else ():
             invoice = _pick(invoices, i)
             allocations.append((invoice, _amount(spec, currency, invoice.balance_due, amount)))
-        payment_record(customer=customer, amount=amount, date=today(), allocations=allocations)
+        payment_record(actor=SETUP, customer=customer, amount=amount, date=today(), allocations=allocations)
     elif kind == "pay_foreign":
         amount = _money(args[0], currency)
         payment_record(
-            customer=customer, amount=amount, date=today(), allocations=[(foreign_invoice, amount)]
+            actor=SETUP,
+            customer=customer,
+            amount=amount,
+            date=today(),
+            allocations=[(foreign_invoice, amount)],
         )
     elif kind == "allocate" and payments and invoices:
         payment, invoice = _pick(payments, args[0]), _pick(invoices, args[1])
         amount = _amount(args[2], currency, payment.unused_amount, invoice.balance_due)
-        payment_allocate(payment=payment, allocations=[(invoice, amount)])
+        payment_allocate(actor=SETUP, payment=payment, allocations=[(invoice, amount)])
     elif kind == "credit_note":
         make_credit_note(customer, _money(args[0], currency))
     elif kind == "apply_credit" and credit_notes and invoices:
         credit_note, invoice = _pick(credit_notes, args[0]), _pick(invoices, args[1])
         amount = _amount(args[2], currency, credit_note.balance, invoice.balance_due)
-        credit_note_apply(credit_note=credit_note, invoice=invoice, amount=amount)
+        credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount=amount)
     elif kind == "retainer":
         make_retainer(customer, _money(args[0], currency))
     elif kind == "pay_retainer" and retainers:
         retainer = _pick(retainers, args[0])
         amount = _amount(args[1], currency, retainer.balance_due)
-        payment_record(customer=customer, amount=amount, date=today(), allocations=[(retainer, amount)])
+        payment_record(
+            actor=SETUP, customer=customer, amount=amount, date=today(), allocations=[(retainer, amount)]
+        )
     elif kind == "apply_retainer" and retainers and invoices:
         retainer, invoice = _pick(retainers, args[0]), _pick(invoices, args[1])
         amount = _amount(args[2], currency, retainer.retainer_available, invoice.balance_due)
-        retainer_apply(retainer=retainer, invoice=invoice, amount=amount)
+        retainer_apply(actor=SETUP, retainer=retainer, invoice=invoice, amount=amount)
     elif kind == "refund":
         source_kind, i, spec = args
         sources = {"payment": payments, "credit_note": credit_notes, "retainer": retainers}[source_kind]
@@ -322,37 +337,37 @@ def _apply(operation, customer, foreign_invoice) -> None:
         if source is not None:
             field = {"payment": "unused_amount", "credit_note": "balance", "retainer": "retainer_available"}
             amount = _amount(spec, currency, getattr(source, field[source_kind]))
-            refund_create(source=source, amount=amount, date=today())
+            refund_create(actor=SETUP, source=source, amount=amount, date=today())
     elif kind == "void_invoice" and invoices:
-        invoice_void(invoice=_pick(invoices, args[0]))
+        invoice_void(actor=SETUP, invoice=_pick(invoices, args[0]))
     elif kind == "void_credit_note" and credit_notes:
-        credit_note_void(credit_note=_pick(credit_notes, args[0]))
+        credit_note_void(actor=SETUP, credit_note=_pick(credit_notes, args[0]))
     elif kind == "void_retainer" and retainers:
-        retainer_invoice_void(retainer=_pick(retainers, args[0]))
+        retainer_invoice_void(actor=SETUP, retainer=_pick(retainers, args[0]))
     elif kind == "delete_payment" and payments:
-        payment_delete(payment=_pick(payments, args[0]))
+        payment_delete(actor=SETUP, payment=_pick(payments, args[0]))
     elif kind == "unallocate":
         allocation = _pick(
             list(PaymentAllocation.objects.filter(payment__customer=customer).order_by("id")), args[0]
         )
         if allocation is not None:
-            payment_unallocate(allocation=allocation)
+            payment_unallocate(actor=SETUP, allocation=allocation)
     elif kind == "unapply_credit":
         application = _pick(
             list(CreditApplication.objects.filter(invoice__customer=customer).order_by("id")), args[0]
         )
         if application is not None:
-            credit_application_remove(application=application)
+            credit_application_remove(actor=SETUP, application=application)
     elif kind == "unapply_retainer":
         application = _pick(
             list(RetainerApplication.objects.filter(invoice__customer=customer).order_by("id")), args[0]
         )
         if application is not None:
-            retainer_application_remove(application=application)
+            retainer_application_remove(actor=SETUP, application=application)
     elif kind == "delete_refund":
         refund = _pick(list(Refund.objects.filter(customer=customer).order_by("id")), args[0])
         if refund is not None:
-            refund_delete(refund=refund)
+            refund_delete(actor=SETUP, refund=refund)
 
 
 @pytest.fixture
@@ -373,10 +388,14 @@ def test_random_histories_keep_every_balance_equal_to_its_rows(org, foreign_invo
     with transaction.atomic():  # each example starts from the same account, rolled back after it
         customer = CustomerFactory(organization=org, currency=currency)
         invoices = [make_invoice(customer, "120"), make_invoice(customer, "45", "10")]
-        payment_record(customer=customer, amount="80", date=today(), allocations=[(invoices[0], "20")])
+        payment_record(
+            actor=SETUP, customer=customer, amount="80", date=today(), allocations=[(invoices[0], "20")]
+        )
         make_credit_note(customer, "30")
         retainer = make_retainer(customer, "60")
-        payment_record(customer=customer, amount="60", date=today(), allocations=[(retainer, "60")])
+        payment_record(
+            actor=SETUP, customer=customer, amount="60", date=today(), allocations=[(retainer, "60")]
+        )
         _check_invariants(customer)
         for operation in history:
             before = _snapshot(customer)

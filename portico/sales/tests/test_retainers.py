@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from portico.actors import Actor
 from portico.payments.services import payment_delete, payment_record, refund_create
 from portico.sales.models import Invoice, RetainerInvoice
 from portico.sales.selectors import (
@@ -16,7 +17,7 @@ from portico.sales.selectors import (
     customer_receivable,
 )
 from portico.sales.services.invoices import retainer_apply, retainer_invoice_void
-from portico.testing import audit_actions, db_state, make_invoice, make_retainer, today
+from portico.testing import SETUP, audit_actions, db_state, make_invoice, make_retainer, today
 
 
 def test_retainer_paid_applied_to_an_invoice_and_the_rest_refunded(customer_a, staff):
@@ -24,7 +25,7 @@ def test_retainer_paid_applied_to_an_invoice_and_the_rest_refunded(customer_a, s
     assert customer_outstanding_retainers(customer=customer_a) == Decimal("500.00")
 
     payment = payment_record(
-        customer=customer_a, amount="500.00", date=today(), allocations=[(retainer, "500.00")]
+        actor=SETUP, customer=customer_a, amount="500.00", date=today(), allocations=[(retainer, "500.00")]
     )
     retainer.refresh_from_db()
     payment.refresh_from_db()
@@ -39,7 +40,12 @@ def test_retainer_paid_applied_to_an_invoice_and_the_rest_refunded(customer_a, s
     assert customer_available_credits(customer=customer_a) == 0
 
     invoice = make_invoice(customer_a, "320.00")
-    application = retainer_apply(retainer=retainer, invoice=invoice, amount="320.00", actor=staff)
+    application = retainer_apply(
+        actor=Actor.staff(staff),
+        retainer=retainer,
+        invoice=invoice,
+        amount="320.00",
+    )
     invoice.refresh_from_db()
     retainer.refresh_from_db()
     assert application.amount == Decimal("320.00")
@@ -49,7 +55,12 @@ def test_retainer_paid_applied_to_an_invoice_and_the_rest_refunded(customer_a, s
     assert customer_receivable(customer=customer_a) == 0
     assert audit_actions(invoice)[-1] == "retainer.applied"
 
-    refund = refund_create(source=retainer, amount="180.00", date=today(), actor=staff)
+    refund = refund_create(
+        actor=Actor.staff(staff),
+        source=retainer,
+        amount="180.00",
+        date=today(),
+    )
     retainer.refresh_from_db()
     assert (refund.retainer_invoice, refund.amount) == (retainer, Decimal("180.00"))
     assert retainer.retainer_available == 0
@@ -60,7 +71,9 @@ def test_retainer_paid_applied_to_an_invoice_and_the_rest_refunded(customer_a, s
 
 def test_a_partly_paid_retainer_offers_only_what_was_paid(customer_a):
     retainer = make_retainer(customer_a, "500.00")
-    payment_record(customer=customer_a, amount="200.00", date=today(), allocations=[(retainer, "200.00")])
+    payment_record(
+        actor=SETUP, customer=customer_a, amount="200.00", date=today(), allocations=[(retainer, "200.00")]
+    )
     retainer.refresh_from_db()
     assert (retainer.status, retainer.balance_due, retainer.retainer_available) == (
         RetainerInvoice.Status.PARTIALLY_PAID,
@@ -70,28 +83,32 @@ def test_a_partly_paid_retainer_offers_only_what_was_paid(customer_a):
     invoice = make_invoice(customer_a, "250.00")
     before = db_state(retainer, invoice)
     with pytest.raises(ValidationError) as exc:
-        retainer_apply(retainer=retainer, invoice=invoice, amount="200.01")
+        retainer_apply(actor=SETUP, retainer=retainer, invoice=invoice, amount="200.01")
     assert exc.value.messages == [f"Retainer {retainer.number} has only $200.00 available."]
     assert db_state(retainer, invoice) == before
 
 
 def test_retainer_cannot_pay_another_customers_invoice(customer_a, customer_b):
     retainer = make_retainer(customer_a, "100.00")
-    payment_record(customer=customer_a, amount="100.00", date=today(), allocations=[(retainer, "100.00")])
+    payment_record(
+        actor=SETUP, customer=customer_a, amount="100.00", date=today(), allocations=[(retainer, "100.00")]
+    )
     invoice_b = make_invoice(customer_b, "50.00")
     before = db_state(retainer, invoice_b)
     with pytest.raises(ValidationError) as exc:
-        retainer_apply(retainer=retainer, invoice=invoice_b, amount="50.00")
+        retainer_apply(actor=SETUP, retainer=retainer, invoice=invoice_b, amount="50.00")
     assert exc.value.messages == [f"{invoice_b.number} belongs to another customer."]
     assert db_state(retainer, invoice_b) == before
 
 
 def test_refunding_more_retainer_than_available_is_refused(customer_a):
     retainer = make_retainer(customer_a, "100.00")
-    payment_record(customer=customer_a, amount="100.00", date=today(), allocations=[(retainer, "100.00")])
+    payment_record(
+        actor=SETUP, customer=customer_a, amount="100.00", date=today(), allocations=[(retainer, "100.00")]
+    )
     before = db_state(retainer)
     with pytest.raises(ValidationError) as exc:
-        refund_create(source=retainer, amount="100.01", date=today())
+        refund_create(actor=SETUP, source=retainer, amount="100.01", date=today())
     assert exc.value.message_dict == {
         "amount": [f"Only $100.00 is available to refund from {retainer.number}."]
     }
@@ -101,16 +118,16 @@ def test_refunding_more_retainer_than_available_is_refused(customer_a):
 def test_a_retainer_with_a_payment_cannot_be_voided_until_the_payment_is_deleted(customer_a):
     retainer = make_retainer(customer_a, "100.00")
     payment = payment_record(
-        customer=customer_a, amount="40.00", date=today(), allocations=[(retainer, "40.00")]
+        actor=SETUP, customer=customer_a, amount="40.00", date=today(), allocations=[(retainer, "40.00")]
     )
     before = db_state(retainer)
     with pytest.raises(ValidationError) as exc:
-        retainer_invoice_void(retainer=retainer)
+        retainer_invoice_void(actor=SETUP, retainer=retainer)
     assert exc.value.messages == ["Remove the payments on this retainer invoice before voiding it."]
     assert db_state(retainer) == before
 
-    payment_delete(payment=payment)
-    retainer_invoice_void(retainer=retainer)
+    payment_delete(actor=SETUP, payment=payment)
+    retainer_invoice_void(actor=SETUP, retainer=retainer)
     retainer.refresh_from_db()
     assert (retainer.status, retainer.balance_due, retainer.retainer_available) == ("void", 0, 0)
     assert audit_actions(retainer)[-1] == "retainerinvoice.voided"
@@ -119,12 +136,12 @@ def test_a_retainer_with_a_payment_cannot_be_voided_until_the_payment_is_deleted
 def test_a_payment_whose_retainer_was_used_cannot_be_deleted(customer_a):
     retainer = make_retainer(customer_a, "100.00")
     payment = payment_record(
-        customer=customer_a, amount="100.00", date=today(), allocations=[(retainer, "100.00")]
+        actor=SETUP, customer=customer_a, amount="100.00", date=today(), allocations=[(retainer, "100.00")]
     )
     invoice = make_invoice(customer_a, "30.00")
-    retainer_apply(retainer=retainer, invoice=invoice, amount="30.00")
+    retainer_apply(actor=SETUP, retainer=retainer, invoice=invoice, amount="30.00")
     before = db_state(retainer, invoice, payment)
     with pytest.raises(ValidationError) as exc:
-        payment_delete(payment=payment)
+        payment_delete(actor=SETUP, payment=payment)
     assert exc.value.messages == [f"The retainer paid by this payment was already used on {retainer.number}."]
     assert db_state(retainer, invoice, payment) == before

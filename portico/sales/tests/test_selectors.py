@@ -33,7 +33,7 @@ from portico.sales.selectors import (
 )
 from portico.sales.services.invoices import credit_note_apply, invoice_void, retainer_apply
 from portico.sales.services.quotes import quote_accept
-from portico.testing import make_credit_note, make_invoice, make_quote, make_retainer, today
+from portico.testing import SETUP, make_credit_note, make_invoice, make_quote, make_retainer, today
 
 DAY = datetime.timedelta(days=1)
 
@@ -48,25 +48,35 @@ def _history(customer, k: int) -> dict:
     partly_paid = make_invoice(customer, m("200"))
     credited = make_invoice(customer, m("30"))
     make_invoice(customer, m("999"), send=False)  # a draft owes nothing
-    invoice_void(invoice=make_invoice(customer, m("77")))
+    invoice_void(actor=SETUP, invoice=make_invoice(customer, m("77")))
     make_invoice(customer, m("40"), date=today() - 40 * DAY, due_date=today() - DAY)  # overdue
 
-    payment_record(customer=customer, amount=m("5"), date=today() - 10 * DAY)  # unused: credit
+    payment_record(actor=SETUP, customer=customer, amount=m("5"), date=today() - 10 * DAY)  # unused: credit
     payment_record(
-        customer=customer, amount=m("65"), date=today() - 5 * DAY, allocations=[(partly_paid, m("50"))]
+        actor=SETUP,
+        customer=customer,
+        amount=m("65"),
+        date=today() - 5 * DAY,
+        allocations=[(partly_paid, m("50"))],
     )
 
     credit_note = make_credit_note(customer, m("55"))
-    credit_note_apply(credit_note=credit_note, invoice=credited, amount=m("30"))
-    refund_create(source=make_credit_note(customer, m("10")), amount=m("10"), date=today())  # closed
+    credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=credited, amount=m("30"))
+    refund_create(
+        actor=SETUP, source=make_credit_note(customer, m("10")), amount=m("10"), date=today()
+    )  # closed
     make_credit_note(customer, m("500"), open_it=False)  # a draft offers nothing
 
     make_retainer(customer, m("300"))  # outstanding
     paid_retainer = make_retainer(customer, m("100"))
     last = payment_record(
-        customer=customer, amount=m("100"), date=today() - 2 * DAY, allocations=[(paid_retainer, m("100"))]
+        actor=SETUP,
+        customer=customer,
+        amount=m("100"),
+        date=today() - 2 * DAY,
+        allocations=[(paid_retainer, m("100"))],
     )
-    retainer_apply(retainer=paid_retainer, invoice=sent, amount=m("40"))
+    retainer_apply(actor=SETUP, retainer=paid_retainer, invoice=sent, amount=m("40"))
     make_retainer(customer, m("700"), send=False)
 
     make_quote(customer, m("1"))  # open, no expiry
@@ -74,18 +84,21 @@ def _history(customer, k: int) -> dict:
     past = make_quote(customer, m("1"), expiry_date=today())
     Quote.objects.filter(pk=past.pk).update(expiry_date=today() - DAY)  # expired, not yet marked
     make_quote(customer, m("1"), send=False)
-    quote_accept(quote=make_quote(customer, m("1")))
+    quote_accept(actor=SETUP, quote=make_quote(customer, m("1")))
 
-    project = project_create(customer=customer, name="Support")
-    task = task_create(project=project, name="Hours")
-    time_entry_log(task=task, date=today() - DAY, hours="2")
+    project = project_create(actor=SETUP, customer=customer, name="Support")
+    task = task_create(actor=SETUP, project=project, name="Hours")
+    time_entry_log(actor=SETUP, task=task, date=today() - DAY, hours="2")
     timesheet_approval_send(
+        actor=SETUP,
         approval=timesheet_approval_create(
-            project=project, period_start=today() - DAY, period_end=today() - DAY
-        )
+            actor=SETUP, project=project, period_start=today() - DAY, period_end=today() - DAY
+        ),
     )
-    time_entry_log(task=task, date=today(), hours="1")
-    timesheet_approval_create(project=project, period_start=today(), period_end=today())  # a draft
+    time_entry_log(actor=SETUP, task=task, date=today(), hours="1")
+    timesheet_approval_create(
+        actor=SETUP, project=project, period_start=today(), period_end=today()
+    )  # a draft
 
     return {
         "receivable": m("60") + m("150") + m("40"),
