@@ -102,7 +102,9 @@ def test_an_empty_comment_is_refused(invoice, staff):
 
 
 def test_a_comment_too_long_is_refused(invoice, staff):
-    _refused(invoice, "A comment can be at most 5,000 characters long.", body="x" * 5001, actor=Actor.staff(staff))
+    _refused(
+        invoice, "A comment can be at most 5,000 characters long.", body="x" * 5001, actor=Actor.staff(staff)
+    )
 
 
 def test_only_staff_or_a_contact_can_write_a_comment(invoice):
@@ -110,7 +112,9 @@ def test_only_staff_or_a_contact_can_write_a_comment(invoice):
 
 
 def test_records_that_take_no_comments_are_refused(customer_a, staff):
-    _refused(customer_a, "Comments cannot be added to this kind of record.", body="hi", actor=Actor.staff(staff))
+    _refused(
+        customer_a, "Comments cannot be added to this kind of record.", body="hi", actor=Actor.staff(staff)
+    )
 
 
 def test_staff_of_another_organization_cannot_comment(invoice, other_staff):

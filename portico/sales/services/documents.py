@@ -243,7 +243,9 @@ def _check_header_fields(kind: DocumentKind, customer: Customer, date: datetime.
             errors[name] = _("This %(record)s belongs to another customer.") % {"record": label}
     fields = dict(fields)
     if "due_date" in kind.header_fields:
-        fields["due_date"] = fields.get("due_date") or date + datetime.timedelta(days=customer.payment_terms_days)
+        fields["due_date"] = fields.get("due_date") or date + datetime.timedelta(
+            days=customer.payment_terms_days
+        )
         if fields["due_date"] < date:
             errors["due_date"] = _("The due date cannot be before the invoice date.")
     expiry = fields.get("expiry_date")
