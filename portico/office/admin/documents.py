@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -197,6 +199,13 @@ def viewed_sentence(marker: ViewEvent | None, version: int = 1) -> str:
     return f"{first}; {last}."
 
 
+def stale_edit_message(document) -> str:
+    return _("%(number)s is %(status)s and can no longer be edited; it is shown as it is now.") % {
+        "number": document.number,
+        "status": document.get_status_display().lower(),
+    }
+
+
 class DocumentAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
     """What every kind of sales document's admin shares."""
 
@@ -310,11 +319,23 @@ class DocumentAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
     # changes the document, on its locked row. What the service refuses is shown at the fields it names.
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ServiceRefused as refused:
-            # The refused save was rolled back; the same page is shown again with the service's errors.
-            request.office_service_error = refused.error
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            try:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            except ServiceRefused as refused:
+                # The refused save was rolled back; the same page is shown again with the service's errors.
+                request.office_service_error = refused.error
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except PermissionDenied:
+            current = (
+                self.get_object(request, unquote(object_id))
+                if object_id and request.method == "POST"
+                else None
+            )
+            if current is None or is_editable(current):
+                raise
+            # Sent (and perhaps paid) since the form was opened: say so, and show it as it is now.
+            self.message_user(request, stale_edit_message(current), messages.ERROR)
+            return HttpResponseRedirect(request.path)
 
     def save_model(self, request, obj, form, change):
         """Nothing is saved until the lines are parsed too (``save_related``)."""
