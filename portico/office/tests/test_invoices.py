@@ -120,7 +120,10 @@ def test_posting_changes_to_a_sent_invoice_changes_nothing(staff_client, custome
 
     response = staff_client.post(admin_url(invoice), data)
 
-    assert response.status_code == 403
+    assert (response.status_code, response.url) == (302, admin_url(invoice))
+    assert messages_of(staff_client.get(response.url)) == [
+        f"{invoice.number} is sent and can no longer be edited; it is shown as it is now."
+    ]
     assert db_state(invoice) == before
 
 
