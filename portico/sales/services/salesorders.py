@@ -25,7 +25,8 @@ def sales_order_confirm(*, order: SalesOrder, actor=None) -> SalesOrder:
     """Confirm a draft order: it is open and the customer can see it."""
     with transaction.atomic():
         order = lock(SalesOrder, order.pk)
-        require_status(order, [S.DRAFT], _("confirmed"))
+        if not order.can_confirm():
+            require_status(order, [S.DRAFT], _("confirmed"))
         snapshot_customer(order, order.customer)
         order.status = S.OPEN
         order.sent_at = timezone.now()
@@ -47,10 +48,11 @@ def sales_order_convert_to_invoice(
 
     with transaction.atomic():
         order = lock(SalesOrder, order.pk)
-        require_status(order, [S.OPEN], _("invoiced"))
+        if not order.can_invoice():
+            require_status(order, [S.OPEN], _("invoiced"))
         invoice = invoice_create(
             customer=order.customer,
-            date=date or timezone.localdate(),
+            date=date or order.organization.today(),
             lines=lines_of(order),
             reference=order.reference or order.number,
             notes=order.notes,
@@ -86,7 +88,8 @@ def sales_order_void(*, order: SalesOrder, actor=None) -> SalesOrder:
     """Void a draft or open order."""
     with transaction.atomic():
         order = lock(SalesOrder, order.pk)
-        require_status(order, [S.DRAFT, S.OPEN], _("voided"))
+        if not order.can_void():
+            require_status(order, [S.DRAFT, S.OPEN], _("voided"))
         order.status = S.VOID
         order.save()
         audit_record(
