@@ -27,7 +27,8 @@ from django.urls import path, reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from portico.activity.services import comment_add, comments_for
+from portico.activity.selectors import comments_for
+from portico.activity.services import comment_add
 from portico.money import format_money
 from portico.office.forms import CommentForm
 from portico.organizations.models import Organization

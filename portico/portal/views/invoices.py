@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from portico.activity.services import comments_for
+from portico.activity.selectors import comments_for
 from portico.activity.viewing import document_viewed
 from portico.sales.models import Invoice, RetainerInvoice, SalesOrder
 from portico.sales.selectors import customer_receivable

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from portico.activity.services import comments_for
+from portico.activity.selectors import comments_for
 from portico.activity.viewing import document_viewed, quote_decision_notify
 from portico.sales.models import Quote
 from portico.sales.services.quotes import quote_accept, quote_decline

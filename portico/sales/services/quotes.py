@@ -126,7 +126,10 @@ def quotes_expire_due(*, organization) -> int:
     such a quote as expired, and this makes its stored status (the office's status filter, exports) agree."""
     expired = 0
     for quote in Quote.objects.filter(organization=organization).past_expiry(organization.today()):
-        quote_mark_expired(quote=quote)
+        try:
+            quote_mark_expired(quote=quote)
+        except ValidationError:
+            continue  # decided or revised since it was listed: it is no longer a sent quote
         expired += 1
     return expired
 
