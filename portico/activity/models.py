@@ -10,6 +10,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class CommentQuerySet(models.QuerySet):
+    def visible_to_customer(self) -> CommentQuerySet:
+        """Comments the customer's contacts see: their own, and staff comments marked "Display in portal"."""
+        return self.filter(display_in_portal=True)
+
+
 class Comment(models.Model):
     """A comment on a quote, invoice, sales order, project or timesheet approval."""
 
@@ -31,6 +37,8 @@ class Comment(models.Model):
         help_text=_("Staff comments are shown to the customer's contacts only when this is on."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]

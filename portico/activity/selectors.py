@@ -1,4 +1,5 @@
-"""Reads of the "Viewed" markers the portal keeps, for the back office's document pages and lists.
+"""Reads of the activity on documents: their comments, and the "Viewed" markers the portal keeps, for the back
+office's document pages and lists.
 
 Both select the marker through its content type's app label and model name, joined in the same query, so they
 never cost a separate content-type lookup (and a list's query count does not depend on a warm cache).
@@ -6,10 +7,21 @@ never cost a separate content-type lookup (and a list's query count does not dep
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Exists, OuterRef
 
-from .models import ViewEvent
+from .models import Comment, ViewEvent
+
+
+def comments_for(*, target: models.Model, portal: bool = False) -> models.QuerySet[Comment]:
+    """The comments on a document, oldest first; in the portal only those meant for the customer."""
+    qs = Comment.objects.filter(
+        content_type=ContentType.objects.get_for_model(target), object_id=target.pk
+    ).select_related("author_user", "author_contact")
+    if portal:
+        qs = qs.visible_to_customer()
+    return qs
 
 
 def _markers_of(model: type[models.Model]) -> models.QuerySet[ViewEvent]:

@@ -155,13 +155,3 @@ def comment_delete(*, comment: Comment, actor: Actor) -> None:
             data={"comment": comment.pk, "body": comment.body[:200]},
         )
         comment.delete()
-
-
-def comments_for(*, target: models.Model, portal: bool = False):
-    """The comments on a document, oldest first; in the portal only those meant for the customer."""
-    qs = Comment.objects.filter(
-        content_type=ContentType.objects.get_for_model(target), object_id=target.pk
-    ).select_related("author_user", "author_contact")
-    if portal:
-        qs = qs.filter(display_in_portal=True)
-    return qs

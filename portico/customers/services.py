@@ -127,8 +127,10 @@ CUSTOMER_EDITABLE_FIELDS = (
 
 
 def customer_update(*, customer: Customer, actor: Actor, **fields) -> Customer:
-    """Change a customer's details. The currency is fixed once documents or payments were made in it."""
+    """Change a customer's details. The currency is fixed once documents, payments or projects (whose rates are
+    in it) were made in it: an amount entered in a currency keeps its meaning."""
     from portico.payments.models import CustomerPayment
+    from portico.projects.models import Project
     from portico.sales.models import CreditNote, Invoice, Quote, RetainerInvoice, SalesOrder
 
     unknown = set(fields) - set(CUSTOMER_EDITABLE_FIELDS)
@@ -143,6 +145,7 @@ def customer_update(*, customer: Customer, actor: Actor, **fields) -> Customer:
             fields["currency"] = currency
             if currency != customer.currency and (
                 CustomerPayment.objects.filter(customer=customer).exists()
+                or Project.objects.filter(customer=customer).exists()
                 or any(
                     model.objects.filter(customer=customer).exists()
                     for model in (Invoice, Quote, RetainerInvoice, CreditNote, SalesOrder)
@@ -151,7 +154,8 @@ def customer_update(*, customer: Customer, actor: Actor, **fields) -> Customer:
                 raise ValidationError(
                     {
                         "currency": _(
-                            "This customer already has documents in %(currency)s; the currency cannot change."
+                            "This customer already has documents, payments or projects in %(currency)s; the "
+                            "currency cannot change."
                         )
                         % {"currency": customer.currency}
                     }

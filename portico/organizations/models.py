@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import zoneinfo
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 slug_validator = RegexValidator(
@@ -106,6 +109,23 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The organization's time zone; an unknown name (never saved by the office's form) counts as UTC."""
+        try:
+            return zoneinfo.ZoneInfo(self.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
+    def now(self) -> datetime.datetime:
+        """The current moment, aware, in the organization's time zone."""
+        return timezone.now().astimezone(self.zone)
+
+    def today(self) -> datetime.date:
+        """Today's date where the organization is: the one "today" of every rule (due, overdue, expired),
+        whatever time zone the process or the request runs in."""
+        return self.now().date()
 
     @property
     def logo_url(self) -> str:

@@ -13,7 +13,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portico.activity.services import audit_record
@@ -160,7 +159,7 @@ def payment_allocate(
         payment = lock(CustomerPayment, payment.pk)
         if not allocations:
             raise ValidationError(_("Choose at least one invoice to apply the credit to."))
-        _allocate(payment, allocations, date or timezone.localdate())
+        _allocate(payment, allocations, date or payment.organization.today())
         audit_record(
             organization=payment.organization,
             action="payment.allocated",

@@ -67,14 +67,34 @@ class Task(models.Model):
         return self.name
 
 
+class TimesheetApprovalQuerySet(models.QuerySet):
+    def visible_to_customer(self) -> TimesheetApprovalQuerySet:
+        """Approvals the business has sent: every status but draft (a filter on the status index)."""
+        return self.filter(status__in=TimesheetApproval.CUSTOMER_STATUSES)
+
+    def pending(self) -> TimesheetApprovalQuerySet:
+        """Awaiting the customer's decision."""
+        return self.filter(status=TimesheetApproval.Status.PENDING)
+
+
 class TimesheetApproval(models.Model):
-    """A set of time entries sent to the customer for approval."""
+    """A set of time entries sent to the customer for approval.
+
+    ``total_hours`` is the hours of its entries when they were gathered. An entry of a draft, pending or
+    approved approval cannot change (the services refuse it), so for those the entries always add up to it; a
+    rejected approval keeps the hours it was rejected with while its entries are corrected and gathered again.
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PENDING = "pending", _("Pending approval")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
+
+    #: What a customer may see: every status but draft.
+    CUSTOMER_STATUSES = (Status.PENDING, Status.APPROVED, Status.REJECTED)
+    #: Statuses whose entries no longer change: their total is final.
+    LOCKED_STATUSES = (Status.DRAFT, Status.PENDING, Status.APPROVED)
 
     organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
     customer = models.ForeignKey(
@@ -101,6 +121,8 @@ class TimesheetApproval(models.Model):
     rejection_reason = models.TextField(_("reason for rejecting"), blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = TimesheetApprovalQuerySet.as_manager()
+
     class Meta:
         ordering = ["-period_end", "-id"]
         constraints = [
@@ -116,6 +138,34 @@ class TimesheetApproval(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def can_send(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def can_decide(self) -> bool:
+        """Approved or rejected (by a contact, or by staff on their word): a pending approval."""
+        return self.status == self.Status.PENDING
+
+    def can_delete(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class TimeEntryQuerySet(models.QuerySet):
+    def unbilled(self) -> TimeEntryQuerySet:
+        """Billable time not yet on an invoice (whatever its approval)."""
+        return self.filter(is_billable=True, billing_status=TimeEntry.BillingStatus.UNBILLED)
+
+    def billable(self) -> TimeEntryQuerySet:
+        """Unbilled billable time that may be invoiced now: not gathered for approval, or approved."""
+        return self.unbilled().filter(
+            models.Q(approval__isnull=True) | models.Q(approval__status=TimesheetApproval.Status.APPROVED)
+        )
+
+    def gatherable(self) -> TimeEntryQuerySet:
+        """Unbilled billable time that may be gathered for approval: in no approval, or in a rejected one."""
+        return self.unbilled().filter(
+            models.Q(approval__isnull=True) | models.Q(approval__status=TimesheetApproval.Status.REJECTED)
+        )
 
 
 class TimeEntry(models.Model):
@@ -160,6 +210,8 @@ class TimeEntry(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = TimeEntryQuerySet.as_manager()
+
     class Meta:
         verbose_name_plural = _("time entries")
         ordering = ["-date", "-id"]
@@ -172,3 +224,11 @@ class TimeEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.task}: {self.hours} h"
+
+    @property
+    def is_open(self) -> bool:
+        """Whether it may still be corrected or deleted: not billed, and not in a draft, pending or approved
+        approval (those total it)."""
+        if self.billing_status == self.BillingStatus.BILLED:
+            return False
+        return not (self.approval_id and self.approval.status in TimesheetApproval.LOCKED_STATUSES)

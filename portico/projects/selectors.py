@@ -13,7 +13,7 @@ _HOURS = DecimalField(max_digits=12, decimal_places=2)
 
 
 def customer_pending_approvals(*, customer) -> QuerySet[TimesheetApproval]:
-    return TimesheetApproval.objects.filter(customer=customer, status=TimesheetApproval.Status.PENDING)
+    return TimesheetApproval.objects.filter(customer=customer).pending()
 
 
 def tasks_with_hours(*, project: Project) -> QuerySet[Task]:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -146,14 +146,8 @@ def timesheet_approval_create(
         # Lock only the entries: PostgreSQL cannot lock the nullable side of the join to their approval.
         entries = (
             TimeEntry.objects.select_for_update(of=("self",))
-            .filter(
-                project=project,
-                date__gte=period_start,
-                date__lte=period_end,
-                is_billable=True,
-                billing_status=TimeEntry.BillingStatus.UNBILLED,
-            )
-            .filter(Q(approval__isnull=True) | Q(approval__status=AS.REJECTED))
+            .filter(project=project, date__gte=period_start, date__lte=period_end)
+            .gatherable()
         )
         ids = list(entries.values_list("pk", flat=True))
         if not ids:
@@ -179,7 +173,7 @@ def timesheet_approval_send(*, approval: TimesheetApproval, actor: Actor) -> Tim
     """Send a draft approval to the customer: it is pending their decision."""
     with transaction.atomic():
         approval = TimesheetApproval.objects.select_for_update().get(pk=approval.pk)
-        if approval.status != AS.DRAFT:
+        if not approval.can_send():
             raise ValidationError(_("Only a draft approval can be sent."))
         approval.status = AS.PENDING
         approval.sent_at = timezone.now()
@@ -204,7 +198,7 @@ def timesheet_approval_decide(
         contact = actor.contact if actor.is_contact else None
         if contact is not None and contact.customer_id != approval.customer_id:
             raise ValidationError(_("This contact cannot decide on another customer's timesheet."))
-        if approval.status != AS.PENDING:
+        if not approval.can_decide():
             raise ValidationError(
                 _("This timesheet is %(status)s; only a pending one can be approved or rejected.")
                 % {"status": approval.get_status_display().lower()}
@@ -293,6 +287,8 @@ def _require_entry_open(entry: TimeEntry) -> None:
     Time in a rejected timesheet is corrected and gathered again; a draft timesheet is deleted first, so its
     total hours always match its entries.
     """
+    if entry.is_open:
+        return
     if entry.billing_status == TimeEntry.BillingStatus.BILLED:
         raise ValidationError(_("This time entry was billed; it can no longer change."))
     if entry.approval_id and entry.approval.status == AS.DRAFT:
@@ -360,13 +356,7 @@ def time_entry_delete(*, entry: TimeEntry, actor: Actor) -> None:
 
 def _billable_entries(project: Project):
     """Unbilled billable time the customer has not been asked to approve, or has approved."""
-    return (
-        TimeEntry.objects.filter(
-            project=project, is_billable=True, billing_status=TimeEntry.BillingStatus.UNBILLED
-        )
-        .filter(Q(approval__isnull=True) | Q(approval__status=AS.APPROVED))
-        .select_related("task")
-    )
+    return TimeEntry.objects.filter(project=project).billable().select_related("task")
 
 
 def project_invoice_time(
@@ -408,7 +398,7 @@ def project_invoice_time(
         ]
         invoice = invoice_create(
             customer=project.customer,
-            date=date or timezone.localdate(),
+            date=date or project.organization.today(),
             lines=lines,
             reference=project.number,
             actor=actor,
@@ -437,7 +427,7 @@ def timesheet_approval_delete(*, approval: TimesheetApproval, actor: Actor) -> N
     """Delete a draft approval; its time entries are released, to be gathered again or changed."""
     with transaction.atomic():
         approval = TimesheetApproval.objects.select_for_update().get(pk=approval.pk)
-        if approval.status != AS.DRAFT:
+        if not approval.can_delete():
             raise ValidationError(
                 _("This timesheet is %(status)s; only a draft can be deleted.")
                 % {"status": approval.get_status_display().lower()}

@@ -9,8 +9,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
-from django.utils import timezone
+from django.db.models import QuerySet, Sum
 
 from portico.money import ZERO
 from portico.payments.models import CustomerPayment
@@ -23,12 +22,13 @@ def _total(queryset: QuerySet, field: str) -> Decimal:
 
 
 def open_invoices(*, customer) -> QuerySet[Invoice]:
-    return Invoice.objects.filter(customer=customer, status__in=Invoice.OPEN_STATUSES)
+    return Invoice.objects.filter(customer=customer).open()
 
 
 def overdue_invoices(*, customer, today: datetime.date | None = None) -> QuerySet[Invoice]:
-    today = today or timezone.localdate()
-    return open_invoices(customer=customer).filter(due_date__lt=today, balance_due__gt=0)
+    """The customer's invoices overdue on ``today``, by default the organization's date."""
+    today = today or customer.organization.today()
+    return Invoice.objects.filter(customer=customer).overdue(today)
 
 
 def customer_receivable(*, customer) -> Decimal:
@@ -38,9 +38,7 @@ def customer_receivable(*, customer) -> Decimal:
 
 def customer_available_credits(*, customer) -> Decimal:
     """Credit the business owes the customer: open credit notes plus payments not yet allocated."""
-    credit_notes = _total(
-        CreditNote.objects.filter(customer=customer, status=CreditNote.Status.OPEN), "balance"
-    )
+    credit_notes = _total(CreditNote.objects.filter(customer=customer).open(), "balance")
     payments = _total(CustomerPayment.objects.filter(customer=customer, unused_amount__gt=0), "unused_amount")
     return credit_notes + payments
 
@@ -48,7 +46,7 @@ def customer_available_credits(*, customer) -> Decimal:
 def customer_outstanding_retainers(*, customer) -> Decimal:
     """What the customer still owes on sent retainer invoices."""
     return _total(
-        RetainerInvoice.objects.filter(customer=customer, status__in=RetainerInvoice.OPEN_STATUSES),
+        RetainerInvoice.objects.filter(customer=customer).open(),
         "balance_due",
     )
 
@@ -56,7 +54,7 @@ def customer_outstanding_retainers(*, customer) -> Decimal:
 def customer_available_retainer(*, customer) -> Decimal:
     """Retainer payments received and not yet applied to invoices or refunded."""
     return _total(
-        RetainerInvoice.objects.filter(customer=customer, retainer_available__gt=0), "retainer_available"
+        RetainerInvoice.objects.filter(customer=customer).with_retainer_available(), "retainer_available"
     )
 
 
@@ -65,11 +63,10 @@ def customer_last_payment(*, customer) -> CustomerPayment | None:
 
 
 def customer_open_quotes(*, customer, today: datetime.date | None = None) -> QuerySet[Quote]:
-    """Quotes awaiting the customer's decision: sent and not past their expiry date."""
-    today = today or timezone.localdate()
-    return Quote.objects.filter(customer=customer, status=Quote.Status.SENT).filter(
-        Q(expiry_date__isnull=True) | Q(expiry_date__gte=today)
-    )
+    """Quotes awaiting the customer's decision: sent and not past their expiry date (by default on the
+    organization's date)."""
+    today = today or customer.organization.today()
+    return Quote.objects.filter(customer=customer).open(today)
 
 
 @dataclass(frozen=True)
@@ -89,6 +86,7 @@ def customer_balances(*, customer, today: datetime.date | None = None) -> Custom
     """Every figure of the customer's account at once (a handful of indexed aggregate queries)."""
     from portico.projects.selectors import customer_pending_approvals
 
+    today = today or customer.organization.today()
     return CustomerBalances(
         currency=customer.currency,
         receivable=customer_receivable(customer=customer),

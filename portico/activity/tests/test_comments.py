@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portico.activity.models import AuditEvent, Comment
-from portico.activity.services import comment_add, comments_for
+from portico.activity.selectors import comments_for
+from portico.activity.services import comment_add
 from portico.actors import Actor
 from portico.testing import SETUP, ContactPersonFactory, db_state, make_invoice, make_quote
 

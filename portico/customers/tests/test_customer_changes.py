@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from portico.activity.models import AuditEvent
 from portico.actors import Actor
 from portico.customers.models import ContactPerson
 from portico.customers.services import contact_person_create, contact_person_delete, customer_update
+from portico.projects.services import project_create, task_create
 from portico.testing import SETUP, audit_actions, db_state, make_invoice
 
 
@@ -37,11 +39,33 @@ def test_a_customers_currency_cannot_change_once_it_has_documents(customer_a):
     with pytest.raises(ValidationError) as exc:
         customer_update(actor=SETUP, customer=customer_a, currency="EUR")
     assert exc.value.message_dict == {
-        "currency": ["This customer already has documents in USD; the currency cannot change."]
+        "currency": [
+            "This customer already has documents, payments or projects in USD; the currency cannot change."
+        ]
     }
     assert db_state(customer_a) == before
     customer_a.refresh_from_db()
     assert customer_a.currency == "USD"
+
+
+def test_a_customers_currency_cannot_change_under_the_rates_of_its_projects(customer_a):
+    task_create(
+        actor=SETUP,
+        project=project_create(actor=SETUP, customer=customer_a, name="Website", rate="80"),
+        name="Build",
+        rate="90",
+    )
+    with pytest.raises(ValidationError) as exc:
+        customer_update(actor=SETUP, customer=customer_a, currency="JPY")
+    assert "projects in USD" in exc.value.message_dict["currency"][0]
+    customer_a.refresh_from_db()
+    assert customer_a.currency == "USD"
+
+
+def test_the_office_says_why_a_customers_currency_is_fixed(customer_a, staff_client):
+    project_create(actor=SETUP, customer=customer_a, name="Website", rate="80")
+    page = staff_client.get(reverse("office:customers_customer_change", args=[customer_a.pk]))
+    assert "it cannot change, so an amount entered in it always keeps its meaning" in page.content.decode()
 
 
 def test_a_customers_organization_cannot_be_changed(customer_a, other_org):

@@ -8,7 +8,6 @@ organization answer 404, never a redirect that would confirm they exist.
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -25,11 +24,12 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from portico.accounts.throttle import client_ip
-from portico.activity.services import comment_add, comments_for
+from portico.activity.selectors import comments_for
+from portico.activity.services import comment_add
 from portico.actors import Actor
 from portico.money import format_money
 from portico.office.forms import CommentForm
@@ -55,9 +55,8 @@ def is_member(request: HttpRequest) -> bool:
 
 
 def organization_today(request: HttpRequest) -> datetime.date:
-    """Today's date where the organization is."""
-    organization = request_organization(request)
-    return today_in(organization) if organization else timezone.localdate()
+    """Today's date where the staff user's organization is."""
+    return request_organization(request).today()
 
 
 def organization_locale(request: HttpRequest) -> str:
@@ -250,6 +249,8 @@ class StatusAction:
 
     ``run(request, obj, data)`` calls the service and returns the record to show next (``None``: the same one;
     :data:`TO_CHANGELIST`: the list). A service's ValidationError is shown as an error and nothing changes.
+    ``available(obj)`` is the record's own predicate (``can_send``, ``can_revise``...), the one its service
+    refuses by, so the button is offered exactly when the service would accept it.
     """
 
     name: str
@@ -284,10 +285,6 @@ class RowAction:
     help_text: str = ""
     confirm: bool = True
     destructive: bool = True
-
-
-def when_status(*statuses: str) -> Callable[[Any], bool]:
-    return lambda obj: obj.status in statuses
 
 
 class StatusActionsMixin:
@@ -510,11 +507,3 @@ def link(obj: models.Model | None) -> Cell:
     if obj is None:
         return Cell("")
     return Cell(str(obj), admin_change_url(obj))
-
-
-def today_in(organization: Organization) -> datetime.date:
-    try:
-        zone = zoneinfo.ZoneInfo(organization.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = None
-    return timezone.localdate(timezone=zone)

@@ -18,7 +18,7 @@ from portico.money import format_money
 from portico.office.forms import DocumentHeaderForm, LineForm, LineFormSet
 from portico.payments.models import CustomerPayment
 from portico.payments.services import payment_allocate, refund_create
-from portico.sales.models import CreditNote, Invoice
+from portico.sales.models import CreditNote, Invoice, Quote
 from portico.sales.services.documents import (
     document_create,
     document_delete,
@@ -126,7 +126,8 @@ class LineInline(OrgScopedInline):
 
 
 class InvoiceStatusFilter(admin.SimpleListFilter):
-    """Statuses as people see them: "Overdue" is an open invoice past its due date."""
+    """Statuses as people see them: "Overdue" is an open invoice past its due date, on the organization's
+    date; "Sent" and "Partially paid" are those not overdue, as the status column shows them."""
 
     title = gettext_lazy("status")
     parameter_name = "status"
@@ -138,10 +139,33 @@ class InvoiceStatusFilter(admin.SimpleListFilter):
         value = self.value()
         if not value:
             return queryset
+        today = organization_today(request)
         if value == Invoice.Status.OVERDUE:
-            return queryset.filter(
-                status__in=Invoice.OPEN_STATUSES, due_date__lt=organization_today(request), balance_due__gt=0
-            )
+            return queryset.overdue(today)
+        if value in Invoice.OPEN_STATUSES:
+            return queryset.filter(status=value).exclude(pk__in=queryset.overdue(today).values("pk"))
+        return queryset.filter(status=value)
+
+
+class QuoteStatusFilter(admin.SimpleListFilter):
+    """Statuses as people see them: "Expired" includes a sent quote past its expiry date, on the
+    organization's date, and "Sent" only those still open."""
+
+    title = gettext_lazy("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Quote.Status.choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        today = organization_today(request)
+        if value == Quote.Status.EXPIRED:
+            return queryset.expired(today)
+        if value == Quote.Status.SENT:
+            return queryset.open(today)
         return queryset.filter(status=value)
 
 
@@ -225,6 +249,8 @@ class DocumentAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
     # Read-only fields of the change page.
     @admin.display(description=gettext_lazy("status"))
     def status_label(self, obj):
+        if hasattr(obj, "display_status"):  # overdue invoices and expired quotes, on the organization's date
+            return obj.Status(obj.display_status(obj.organization.today())).label
         return obj.get_status_display()
 
     @admin.display(description=gettext_lazy("subtotal"))
@@ -286,7 +312,11 @@ class DocumentAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
         return obj.customer.display_name
 
     def status_column(self, request):
+        today = organization_today(request)
+
         def status(obj):
+            if hasattr(obj, "display_status"):
+                return obj.Status(obj.display_status(today)).label
             return obj.get_status_display()
 
         status.short_description = _("status")
@@ -432,7 +462,7 @@ def refund_from(request, source, data):
 class PaymentsPanelMixin:
     def links(self, request, obj):
         links = super().links(request, obj)
-        if obj.status in type(obj).OPEN_STATUSES:
+        if obj.is_payable:
             url = reverse("office:payments_customerpayment_record", args=[obj.customer_id])
             kind = "invoice" if isinstance(obj, Invoice) else "retainer"
             links.append((_("Record payment"), f"{url}?{kind}={obj.pk}"))

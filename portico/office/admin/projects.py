@@ -45,7 +45,6 @@ from .base import (
     link,
     office_actor,
     organization_today,
-    when_status,
 )
 from .documents import ViewedFilter, viewed_sentence
 
@@ -188,16 +187,11 @@ class TimeEntryAdmin(OrgScopedAdmin):
         initial.setdefault("date", organization_today(request))
         return initial
 
-    def is_open(self, entry) -> bool:
-        if entry.billing_status == TimeEntry.BillingStatus.BILLED:
-            return False
-        return not (entry.approval_id and entry.approval.status in (AS.PENDING, AS.APPROVED))
-
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (obj is None or self.is_open(obj))
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_open)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (obj is None or self.is_open(obj))
+        return super().has_delete_permission(request, obj) and (obj is None or obj.is_open)
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in self.fields}
@@ -251,21 +245,21 @@ class TimesheetApprovalAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
             "send",
             gettext_lazy("Send for approval"),
             lambda r, a, d: timesheet_approval_send(approval=a, actor=office_actor(r)),
-            when_status(AS.DRAFT),
+            lambda a: a.can_send(),
             success=gettext_lazy("Timesheet %(number)s was sent for approval."),
         ),
         StatusAction(
             "approve",
             gettext_lazy("Mark approved"),
             _decide(True),
-            when_status(AS.PENDING),
+            lambda a: a.can_decide(),
             success=gettext_lazy("Timesheet %(number)s was marked approved."),
         ),
         StatusAction(
             "reject",
             gettext_lazy("Mark rejected"),
             _decide(False),
-            when_status(AS.PENDING),
+            lambda a: a.can_decide(),
             form_class=ReasonForm,
             success=gettext_lazy("Timesheet %(number)s was marked rejected."),
         ),
@@ -273,7 +267,7 @@ class TimesheetApprovalAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
             "delete",
             gettext_lazy("Delete"),
             _delete_approval,
-            when_status(AS.DRAFT),
+            lambda a: a.can_delete(),
             confirm=True,
             destructive=True,
             success=gettext_lazy("Timesheet %(number)s was deleted."),

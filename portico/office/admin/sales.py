@@ -50,15 +50,13 @@ from .base import (
     money_column,
     office_actor,
     organization_locale,
-    organization_today,
-    today_in,
-    when_status,
 )
 from .documents import (
     DocumentAdmin,
     InvoiceStatusFilter,
     LineInline,
     PaymentsPanelMixin,
+    QuoteStatusFilter,
     apply_credit_note,
     apply_credits_to_invoice,
     apply_retainer,
@@ -117,27 +115,28 @@ class QuoteAdmin(DocumentAdmin):
     portal_viewable = True
     header_fields = ("customer", "date", "expiry_date", "reference", "notes", "terms")
     list_columns = ("expiry_date",)
+    list_filter = (QuoteStatusFilter, "customer")
     inlines = [type("QuoteLineInline", (LineInline,), {"model": Quote.lines.rel.related_model})]
     status_actions = (
         StatusAction(
             "send",
             gettext_lazy("Mark as sent"),
             lambda r, q, d: quote_send(quote=q, actor=office_actor(r)),
-            when_status(Quote.Status.DRAFT),
+            lambda q: q.can_send(q.organization.today()),
             success=gettext_lazy("Quote %(number)s was sent."),
         ),
         StatusAction(
             "accept",
             gettext_lazy("Mark accepted"),
             lambda r, q, d: quote_accept(quote=q, actor=office_actor(r)),
-            when_status(Quote.Status.SENT),
+            lambda q: q.can_decide(q.organization.today()),
             success=gettext_lazy("Quote %(number)s was marked accepted."),
         ),
         StatusAction(
             "decline",
             gettext_lazy("Mark declined"),
             lambda r, q, d: quote_decline(quote=q, reason=d["reason"], actor=office_actor(r)),
-            when_status(Quote.Status.SENT),
+            lambda q: q.can_decide(q.organization.today()),
             form_class=ReasonForm,
             success=gettext_lazy("Quote %(number)s was marked declined."),
         ),
@@ -145,29 +144,28 @@ class QuoteAdmin(DocumentAdmin):
             "expire",
             gettext_lazy("Mark expired"),
             lambda r, q, d: quote_mark_expired(quote=q, actor=office_actor(r)),
-            when_status(Quote.Status.SENT),
+            lambda q: q.can_mark_expired(),
             success=gettext_lazy("Quote %(number)s was marked expired."),
         ),
         StatusAction(
             "revise",
             gettext_lazy("Revise"),
             lambda r, q, d: quote_revise(quote=q, actor=office_actor(r)),
-            when_status(Quote.Status.DECLINED, Quote.Status.EXPIRED),
+            lambda q: q.can_revise(q.organization.today()),
             success=gettext_lazy("Quote %(number)s is a draft again, as a new version."),
         ),
         StatusAction(
             "to-sales-order",
             gettext_lazy("Convert to sales order"),
             lambda r, q, d: quote_convert_to_sales_order(quote=q, actor=office_actor(r)),
-            lambda q: q.status in (Quote.Status.SENT, Quote.Status.ACCEPTED) and not q.sales_order_id,
+            lambda q: q.can_convert(q.organization.today()),
             success=gettext_lazy("A sales order was made from quote %(number)s."),
         ),
         StatusAction(
             "to-invoice",
             gettext_lazy("Convert to invoice"),
             lambda r, q, d: quote_convert_to_invoice(quote=q, actor=office_actor(r)),
-            # A quote that became a sales order is invoiced through its order.
-            lambda q: q.status in (Quote.Status.SENT, Quote.Status.ACCEPTED) and not q.sales_order_id,
+            lambda q: q.can_convert(q.organization.today()),
             success=gettext_lazy("An invoice was made from quote %(number)s."),
         ),
     )
@@ -216,14 +214,14 @@ class InvoiceAdmin(PaymentsPanelMixin, DocumentAdmin):
             "send",
             gettext_lazy("Mark as sent"),
             lambda r, i, d: invoice_send(invoice=i, actor=office_actor(r)),
-            when_status(Invoice.Status.DRAFT),
+            lambda i: i.can_send(),
             success=gettext_lazy("Invoice %(number)s was sent."),
         ),
         StatusAction(
             "apply-credits",
             gettext_lazy("Apply credits"),
             apply_credits_to_invoice,
-            when_status(*Invoice.OPEN_STATUSES),
+            lambda i: i.is_payable,
             form_class=ApplyCreditsForm,
             success=gettext_lazy("Credit was applied to invoice %(number)s."),
         ),
@@ -231,27 +229,13 @@ class InvoiceAdmin(PaymentsPanelMixin, DocumentAdmin):
             "void",
             gettext_lazy("Void"),
             lambda r, i, d: invoice_void(invoice=i, actor=office_actor(r)),
-            when_status(Invoice.Status.DRAFT, Invoice.Status.SENT),
+            lambda i: i.can_void(),
             confirm=True,
             destructive=True,
             success=gettext_lazy("Invoice %(number)s was voided."),
             help_text=gettext_lazy("A void invoice is no longer owed. This cannot be undone."),
         ),
     )
-
-    def status_column(self, request):
-        today = organization_today(request)
-
-        def status(obj):
-            return Invoice.Status(obj.display_status(today)).label
-
-        status.short_description = _("status")
-        status.admin_order_field = "status"
-        return status
-
-    @admin.display(description=gettext_lazy("status"))
-    def status_label(self, obj):
-        return Invoice.Status(obj.display_status(today_in(obj.organization))).label
 
     def tables(self, request, obj):
         locale = obj.organization.locale
@@ -319,14 +303,14 @@ class RetainerInvoiceAdmin(PaymentsPanelMixin, DocumentAdmin):
             "send",
             gettext_lazy("Mark as sent"),
             lambda r, o, d: retainer_invoice_send(retainer=o, actor=office_actor(r)),
-            when_status(RetainerInvoice.Status.DRAFT),
+            lambda o: o.can_send(),
             success=gettext_lazy("Retainer invoice %(number)s was sent."),
         ),
         StatusAction(
             "apply",
             gettext_lazy("Apply to an invoice"),
             apply_retainer,
-            lambda o: o.retainer_available > 0,
+            lambda o: o.can_use_retainer(),
             form_class=ApplyToInvoiceForm,
             success=gettext_lazy("Retainer %(number)s was applied."),
         ),
@@ -334,7 +318,7 @@ class RetainerInvoiceAdmin(PaymentsPanelMixin, DocumentAdmin):
             "refund",
             gettext_lazy("Refund"),
             refund_from,
-            lambda o: o.retainer_available > 0,
+            lambda o: o.can_use_retainer(),
             form_class=RefundForm,
             success=gettext_lazy("A refund from retainer %(number)s was recorded."),
         ),
@@ -342,7 +326,7 @@ class RetainerInvoiceAdmin(PaymentsPanelMixin, DocumentAdmin):
             "void",
             gettext_lazy("Void"),
             lambda r, o, d: retainer_invoice_void(retainer=o, actor=office_actor(r)),
-            when_status(RetainerInvoice.Status.DRAFT, RetainerInvoice.Status.SENT),
+            lambda o: o.can_void(),
             confirm=True,
             destructive=True,
             success=gettext_lazy("Retainer invoice %(number)s was voided."),
@@ -419,14 +403,14 @@ class CreditNoteAdmin(DocumentAdmin):
             "open",
             gettext_lazy("Issue (open)"),
             lambda r, o, d: credit_note_open(credit_note=o, actor=office_actor(r)),
-            when_status(CreditNote.Status.DRAFT),
+            lambda o: o.can_open(),
             success=gettext_lazy("Credit note %(number)s is open."),
         ),
         StatusAction(
             "apply",
             gettext_lazy("Apply to an invoice"),
             apply_credit_note,
-            when_status(CreditNote.Status.OPEN),
+            lambda o: o.is_open,
             form_class=ApplyToInvoiceForm,
             success=gettext_lazy("Credit note %(number)s was applied."),
         ),
@@ -434,7 +418,7 @@ class CreditNoteAdmin(DocumentAdmin):
             "refund",
             gettext_lazy("Refund"),
             refund_from,
-            when_status(CreditNote.Status.OPEN),
+            lambda o: o.is_open,
             form_class=RefundForm,
             success=gettext_lazy("A refund from credit note %(number)s was recorded."),
         ),
@@ -442,7 +426,7 @@ class CreditNoteAdmin(DocumentAdmin):
             "void",
             gettext_lazy("Void"),
             lambda r, o, d: credit_note_void(credit_note=o, actor=office_actor(r)),
-            when_status(CreditNote.Status.DRAFT, CreditNote.Status.OPEN),
+            lambda o: o.can_void(),
             confirm=True,
             destructive=True,
             success=gettext_lazy("Credit note %(number)s was voided."),
@@ -477,21 +461,21 @@ class SalesOrderAdmin(DocumentAdmin):
             "confirm",
             gettext_lazy("Confirm"),
             lambda r, o, d: sales_order_confirm(order=o, actor=office_actor(r)),
-            when_status(SalesOrder.Status.DRAFT),
+            lambda o: o.can_confirm(),
             success=gettext_lazy("Sales order %(number)s is confirmed."),
         ),
         StatusAction(
             "to-invoice",
             gettext_lazy("Convert to invoice"),
             lambda r, o, d: sales_order_convert_to_invoice(order=o, actor=office_actor(r)),
-            when_status(SalesOrder.Status.OPEN),
+            lambda o: o.can_invoice(),
             success=gettext_lazy("An invoice was made from sales order %(number)s."),
         ),
         StatusAction(
             "void",
             gettext_lazy("Void"),
             lambda r, o, d: sales_order_void(order=o, actor=office_actor(r)),
-            when_status(SalesOrder.Status.DRAFT, SalesOrder.Status.OPEN),
+            lambda o: o.can_void(),
             confirm=True,
             destructive=True,
             success=gettext_lazy("Sales order %(number)s was voided."),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 from django import forms
@@ -13,7 +12,6 @@ from django.utils.translation import gettext_lazy
 from portico.money import format_money, round_money
 from portico.payments.models import CustomerPayment, PaymentMode
 from portico.sales.models import CreditNote, Invoice, RetainerInvoice
-from portico.sales.selectors import open_invoices
 
 
 class ActionForm(forms.Form):
@@ -29,12 +27,6 @@ class ReasonForm(ActionForm):
     )
 
 
-def _today(request) -> datetime.date:
-    from portico.office.admin.base import organization_today
-
-    return organization_today(request)
-
-
 class RefundForm(ActionForm):
     amount = forms.DecimalField(label=gettext_lazy("Amount"), max_digits=15, decimal_places=4)
     date = forms.DateField(label=gettext_lazy("Date"))
@@ -43,7 +35,7 @@ class RefundForm(ActionForm):
 
     def __init__(self, data=None, *, obj, request):
         super().__init__(data, obj=obj, request=request)
-        self.fields["date"].initial = _today(request)
+        self.fields["date"].initial = obj.organization.today()
         available = getattr(obj, "balance", None)
         if isinstance(obj, RetainerInvoice):
             available = obj.retainer_available
@@ -68,8 +60,8 @@ class ApplyToInvoiceForm(ActionForm):
         ).order_by("due_date", "id")
         self.fields["invoice"].widget.choices = [("", "---------")] + [
             (invoice.pk, f"{invoice.number} — {format_money(invoice.balance_due, invoice.currency)}")
-            for invoice in open_invoices(customer=obj.customer)
-            .filter(currency=obj.currency)
+            for invoice in Invoice.objects.filter(customer_id=obj.customer_id, currency=obj.currency)
+            .payable()
             .order_by("due_date", "id")
         ]
 
@@ -91,12 +83,16 @@ class ApplyCreditsForm(ActionForm):
 
     def __init__(self, data=None, *, obj, request):
         super().__init__(data, obj=obj, request=request)
-        credit_notes = CreditNote.objects.filter(
-            customer_id=obj.customer_id, status=CreditNote.Status.OPEN, balance__gt=0, currency=obj.currency
-        ).order_by("date", "id")
-        retainers = RetainerInvoice.objects.filter(
-            customer_id=obj.customer_id, retainer_available__gt=0, currency=obj.currency
-        ).order_by("date", "id")
+        credit_notes = (
+            CreditNote.objects.filter(customer_id=obj.customer_id, currency=obj.currency)
+            .open()
+            .order_by("date", "id")
+        )
+        retainers = (
+            RetainerInvoice.objects.filter(customer_id=obj.customer_id, currency=obj.currency)
+            .with_retainer_available()
+            .order_by("date", "id")
+        )
         choices = [
             (
                 f"creditnote-{cn.pk}",

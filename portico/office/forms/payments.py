@@ -15,7 +15,6 @@ from portico.customers.models import Customer
 from portico.money import ZERO, format_money, round_money
 from portico.payments.models import PaymentMode
 from portico.sales.models import Invoice, RetainerInvoice
-from portico.sales.selectors import open_invoices
 
 from .actions import ActionForm
 
@@ -34,12 +33,14 @@ class AllocationFieldsMixin:
     ):
         self.customer = customer
         invoices = list(
-            open_invoices(customer=customer).filter(currency=customer.currency).order_by("due_date", "id")
+            Invoice.objects.filter(customer=customer, currency=customer.currency)
+            .payable()
+            .order_by("due_date", "id")
         )
         retainers = list(
-            RetainerInvoice.objects.filter(
-                customer=customer, status__in=RetainerInvoice.OPEN_STATUSES, currency=customer.currency
-            ).order_by("date", "id")
+            RetainerInvoice.objects.filter(customer=customer, currency=customer.currency)
+            .payable()
+            .order_by("date", "id")
         )
         self.open_documents = []
         for prefix, documents in (("invoice", invoices), ("retainer", retainers)):

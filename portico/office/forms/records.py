@@ -17,6 +17,14 @@ from .base import OfficeModelForm
 
 
 class CustomerForm(OfficeModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "currency" in self.fields:
+            self.fields["currency"].help_text = _(
+                "Documents, payments and project and task rates are in this currency. Once the customer has any "
+                "of them it cannot change, so an amount entered in it always keeps its meaning."
+            )
+
     def clean_currency(self):
         return check_currency(self.cleaned_data["currency"])
 

@@ -9,7 +9,6 @@ customer received it, so it should not silently vanish) and is left out of every
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,7 +27,6 @@ from django.db.models import (
     When,
 )
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portico.payments.models import PaymentAllocation
@@ -87,25 +85,16 @@ _NOUNS = {
 _COLUMNS = ("id", "number", "date", "total", "balance_due", "status", "currency")
 
 
-def organization_today(organization) -> datetime.date:
-    """Today's date where the organization is, whatever time zone the request runs in."""
-    try:
-        return timezone.localdate(timezone=zoneinfo.ZoneInfo(organization.timezone))
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return timezone.localdate()
-
-
 def _status_filter(model, status: str, today: datetime.date) -> Q | None:
     """The status filter as a condition on ``model``; None when the kind can never match (overdue retainers)."""
-    open_with_balance = Q(status__in=model.OPEN_STATUSES, balance_due__gt=0)
     if status == "unpaid":
-        return open_with_balance
+        return model.payable_condition()
     if status == "partially_paid":
         return Q(status=model.Status.PARTIALLY_PAID)
     if status == "overdue":
         if model is RetainerInvoice:
             return None  # a retainer invoice has no due date, so it is never overdue
-        return open_with_balance & Q(due_date__lt=today)
+        return model.overdue_condition(today)
     if status == "paid":
         return Q(status=model.Status.PAID)
     return Q()
@@ -118,13 +107,13 @@ def _rows(model, *, portal: PortalContext, status: str, today: datetime.date) ->
     due = F("due_date") if model is Invoice else Value(None, output_field=DateField())
     kind = INVOICE if model is Invoice else RETAINER
     settled = Case(
-        When(Q(status__in=model.OPEN_STATUSES, balance_due__gt=0), then=Value(0)),
+        When(model.payable_condition(), then=Value(0)),
         default=Value(1),
         output_field=IntegerField(),
     )
     return (
         model.objects.filter(organization=portal.organization, customer=portal.customer)
-        .exclude(status=model.Status.DRAFT)
+        .visible_to_customer()
         .filter(condition)
         .order_by()
         .values(*_COLUMNS, due=due, kind=Value(kind, output_field=CharField()), settled=settled)
@@ -138,7 +127,7 @@ def invoice_rows_for_contact(
 
     Two kinds are one ``UNION ALL`` query, so ordering, counting and slicing happen in the database.
     """
-    today = today or organization_today(portal.organization)
+    today = today or portal.organization.today()
     models = [m for m, k in ((Invoice, INVOICE), (RetainerInvoice, RETAINER)) if k in kinds]
     parts = [
         q for q in (_rows(m, portal=portal, status=status, today=today) for m in models) if q is not None
@@ -172,14 +161,10 @@ class InvoiceRow:
 def _row(values: dict, today: datetime.date) -> InvoiceRow:
     model = Invoice if values["kind"] == INVOICE else RetainerInvoice
     status = values["status"]
-    if (
-        model is Invoice
-        and status in Invoice.OPEN_STATUSES
-        and values["due"] is not None
-        and values["due"] < today
-        and values["balance_due"] > 0
-    ):
-        status = Invoice.Status.OVERDUE
+    if model is Invoice:
+        # The row's columns on an unsaved invoice, so the model's own predicate decides.
+        row = Invoice(status=status, due_date=values["due"], balance_due=values["balance_due"])
+        status = row.display_status(today)
     return InvoiceRow(
         kind=values["kind"],
         number=values["number"],
@@ -220,7 +205,7 @@ def invoice_listing_for_contact(
     kind = choose(request, "type", KINDS)
     status = choose(request, "status", STATUSES)
     sort = choose(request, "sort", SORTS)
-    today = organization_today(portal.organization)
+    today = portal.organization.today()
     rows = invoice_rows_for_contact(
         portal=portal, kinds=kind.meaning or (INVOICE, RETAINER), status=status.value, today=today
     ).order_by(*sort.meaning)
@@ -256,9 +241,9 @@ def document_taxes(lines: Iterable[DocumentLine]) -> list[TaxRow]:
 
 
 def _issued(model, portal: PortalContext) -> QuerySet:
-    return model.objects.filter(organization=portal.organization, customer=portal.customer).exclude(
-        status=model.Status.DRAFT
-    )
+    return model.objects.filter(
+        organization=portal.organization, customer=portal.customer
+    ).visible_to_customer()
 
 
 def invoice_for_contact(*, portal: PortalContext, number: str) -> Invoice:

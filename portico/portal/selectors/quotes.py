@@ -10,7 +10,6 @@ import datetime
 
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portico.portal.context import PortalContext
@@ -18,9 +17,6 @@ from portico.portal.listing import Choice
 from portico.sales.models import Quote
 
 S = Quote.Status
-
-#: What a contact may see: every status but draft (a filter on the status index, not an exclude).
-PORTAL_STATUSES = (S.SENT, S.ACCEPTED, S.DECLINED, S.EXPIRED, S.INVOICED)
 
 #: The sorts of the quote list; each ends with a unique field so that pages never overlap.
 QUOTE_SORTS = (
@@ -31,29 +27,26 @@ QUOTE_SORTS = (
 )
 
 
-def _unexpired(today: datetime.date) -> Q:
-    return Q(expiry_date__isnull=True) | Q(expiry_date__gte=today)
-
-
-def quote_filters(*, today: datetime.date | None = None) -> tuple[Choice, ...]:
-    """The status filter of the quote list. A sent quote past its expiry date counts as expired, even before
-    the nightly job marks it so."""
-    today = today or timezone.localdate()
+def quote_filters(*, today: datetime.date) -> tuple[Choice, ...]:
+    """The status filter of the quote list, on the organization's date ``today``. A sent quote past its expiry
+    date counts as expired, before ``manage.py quotes_expire`` marks it so."""
     return (
         Choice("all", _("All quotes"), None),
-        Choice("open", _("Open"), Q(status=S.SENT) & _unexpired(today)),
+        Choice("open", _("Open"), Quote.open_condition(today)),
         Choice("accepted", _("Accepted"), Q(status=S.ACCEPTED)),
         Choice("declined", _("Declined"), Q(status=S.DECLINED)),
-        Choice("expired", _("Expired"), Q(status=S.EXPIRED) | Q(status=S.SENT, expiry_date__lt=today)),
+        Choice("expired", _("Expired"), Quote.expired_condition(today)),
         Choice("invoiced", _("Invoiced"), Q(status=S.INVOICED)),
     )
 
 
 def quote_list_for_contact(*, portal: PortalContext) -> QuerySet[Quote]:
     """The portal customer's quotes that were sent to them, newest first (backed by ``quote_customer_date``)."""
-    return Quote.objects.filter(
-        organization=portal.organization, customer=portal.customer, status__in=PORTAL_STATUSES
-    ).order_by("-date", "-id")
+    return (
+        Quote.objects.filter(organization=portal.organization, customer=portal.customer)
+        .visible_to_customer()
+        .order_by("-date", "-id")
+    )
 
 
 def quote_for_contact(*, portal: PortalContext, number: str) -> Quote:
@@ -78,17 +71,14 @@ def quote_in_revision_for_contact(*, portal: PortalContext, number: str) -> bool
     ).exists()
 
 
-def quote_is_open(quote: Quote, today: datetime.date | None = None) -> bool:
+def quote_is_open(quote: Quote, today: datetime.date) -> bool:
     """Whether the contact can still accept or decline the quote: sent and not past its expiry date."""
-    today = today or timezone.localdate()
-    return quote.status == S.SENT and (quote.expiry_date is None or quote.expiry_date >= today)
+    return quote.can_decide(today)
 
 
-def quote_status_shown(quote: Quote, today: datetime.date | None = None) -> tuple[str, str]:
+def quote_status_shown(quote: Quote, today: datetime.date) -> tuple[str, str]:
     """The status the contact sees, as (value for styling, label): a sent quote is "Open" until it expires."""
-    today = today or timezone.localdate()
-    if quote.status == S.SENT:
-        if quote_is_open(quote, today):
-            return "open", str(_("Open"))
-        return "expired", str(S.EXPIRED.label)
-    return quote.status, str(quote.get_status_display())
+    if quote.is_open(today):
+        return "open", str(_("Open"))
+    status = quote.display_status(today)
+    return status, str(S(status).label)

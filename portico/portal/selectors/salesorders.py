@@ -13,9 +13,6 @@ from ..listing import Choice
 
 S = SalesOrder.Status
 
-#: What a customer may see of a sales order's life; a draft is still the business's own work.
-VISIBLE_STATUSES = (S.OPEN, S.INVOICED, S.VOID)
-
 #: The status filter of the Sales Orders list.
 SALES_ORDER_FILTERS = (
     Choice("all", _("All sales orders")),
@@ -35,8 +32,8 @@ SALES_ORDER_SORTS = (
 
 def sales_order_list_for_contact(*, portal: PortalContext) -> QuerySet[SalesOrder]:
     return SalesOrder.objects.filter(
-        organization=portal.organization, customer=portal.customer, status__in=VISIBLE_STATUSES
-    )
+        organization=portal.organization, customer=portal.customer
+    ).visible_to_customer()
 
 
 def sales_order_for_contact(*, portal: PortalContext, number: str) -> SalesOrder:

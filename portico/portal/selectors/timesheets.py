@@ -16,9 +16,6 @@ from portico.projects.models import TimeEntry, TimesheetApproval
 
 S = TimesheetApproval.Status
 
-#: What a contact may see: every status but draft (a filter on the status index, not an exclude).
-PORTAL_STATUSES = (S.PENDING, S.APPROVED, S.REJECTED)
-
 #: The status filter of the list; "pending" is what Home's "Timesheets to approve" card counts and links to.
 TIMESHEET_FILTERS = (
     Choice("all", _("All timesheets"), None),
@@ -39,9 +36,8 @@ def timesheet_list_for_contact(*, portal: PortalContext) -> QuerySet[TimesheetAp
     """The portal customer's sent approvals with their project, newest period first (backed by
     ``approval_customer_status``)."""
     return (
-        TimesheetApproval.objects.filter(
-            organization=portal.organization, customer=portal.customer, status__in=PORTAL_STATUSES
-        )
+        TimesheetApproval.objects.filter(organization=portal.organization, customer=portal.customer)
+        .visible_to_customer()
         .select_related("project")
         .order_by("-period_end", "-id")
     )
@@ -65,4 +61,4 @@ def timesheet_entries(*, approval: TimesheetApproval) -> QuerySet[TimeEntry]:
 
 def timesheet_is_open(approval: TimesheetApproval) -> bool:
     """Whether the contact can still approve or reject the approval."""
-    return approval.status == S.PENDING
+    return approval.can_decide()

@@ -9,9 +9,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from portico.activity.services import comments_for
+from portico.activity.selectors import comments_for
 from portico.activity.viewing import document_viewed
-from portico.sales.models import Invoice, RetainerInvoice
+from portico.sales.models import Invoice, RetainerInvoice, SalesOrder
 from portico.sales.selectors import customer_receivable
 
 from ..context import PortalContext, portal_page
@@ -19,11 +19,9 @@ from ..selectors.invoices import (
     document_taxes,
     invoice_for_contact,
     invoice_listing_for_contact,
-    organization_today,
     retainer_applications_for_contact,
     retainer_invoice_for_contact,
 )
-from ..selectors.salesorders import VISIBLE_STATUSES
 from .comments import comment_post
 
 
@@ -34,7 +32,7 @@ def _sum(rows) -> Decimal:
 def _sales_order_url(portal: PortalContext, invoice: Invoice) -> str | None:
     """The portal page of the sales order the invoice was made from, if the customer can open it there."""
     order = invoice.sales_order
-    if order is None or not portal.shows("sales_orders") or order.status not in VISIBLE_STATUSES:
+    if order is None or not portal.shows("sales_orders") or order.status not in SalesOrder.CUSTOMER_STATUSES:
         return None
     return reverse(
         "portal:sales-order-detail", kwargs={"slug": portal.organization.portal_slug, "number": order.number}
@@ -45,7 +43,7 @@ def _document_page(document: Invoice | RetainerInvoice, status: str) -> dict:
     """What the page of an invoice or a retainer invoice shows of both: the status, the lines, the taxes, and the
     big figure of its header (the balance while something is due, otherwise the total)."""
     lines = list(document.lines.all())
-    owing = document.status in document.OPEN_STATUSES and document.balance_due > 0
+    owing = document.is_payable
     return {
         "nav": "invoices",
         "document": document,
@@ -69,7 +67,7 @@ def invoice_list(request: HttpRequest, portal: PortalContext) -> HttpResponse:
 def invoice_detail(request: HttpRequest, portal: PortalContext, number: str) -> HttpResponse:
     invoice = invoice_for_contact(portal=portal, number=number)
     document_viewed(actor=portal.actor, document=invoice)
-    status = invoice.display_status(organization_today(portal.organization))
+    status = invoice.display_status(portal.organization.today())
     payments = invoice.payment_allocations.all()
     credits = invoice.credit_applications.all()
     retainers = invoice.retainer_applications.all()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portico.sales.selectors import customer_balances
@@ -14,7 +13,7 @@ from ..context import PortalContext, portal_page
 
 @portal_page
 def home(request: HttpRequest, portal: PortalContext) -> HttpResponse:
-    balances = customer_balances(customer=portal.customer, today=timezone.localdate())
+    balances = customer_balances(customer=portal.customer, today=portal.organization.today())
     contacts = portal.customer.contact_persons.order_by("-is_primary", "first_name", "last_name")
     return render(
         request,

@@ -12,12 +12,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from portico.activity.services import comments_for
+from portico.activity.selectors import comments_for
 from portico.activity.viewing import document_viewed
 from portico.sales.models import Quote
 from portico.sales.services.quotes import quote_accept, quote_decline
@@ -55,7 +54,7 @@ def _detail_url(portal: PortalContext, quote_number: str) -> str:
 
 @portal_page
 def quote_list(request: HttpRequest, portal: PortalContext) -> HttpResponse:
-    today = timezone.localdate()
+    today = portal.organization.today()
     quotes = listing(
         request, quote_list_for_contact(portal=portal), filters=quote_filters(today=today), sorts=QUOTE_SORTS
     )
@@ -74,7 +73,7 @@ def quote_list(request: HttpRequest, portal: PortalContext) -> HttpResponse:
 def quote_detail(request: HttpRequest, portal: PortalContext, number: str) -> HttpResponse:
     quote = quote_for_contact(portal=portal, number=number)
     document_viewed(actor=portal.actor, document=quote)
-    today = timezone.localdate()
+    today = portal.organization.today()
     lines = list(quote.lines.all())
     slug = portal.organization.portal_slug
     return render(

@@ -10,7 +10,7 @@ from portico.sales.models import Invoice
 
 from ..context import PortalContext, portal_page
 from ..listing import listing
-from ..selectors.invoices import document_taxes, organization_today
+from ..selectors.invoices import document_taxes
 from ..selectors.salesorders import (
     SALES_ORDER_FILTERS,
     SALES_ORDER_SORTS,
@@ -39,7 +39,7 @@ def sales_order_list(request: HttpRequest, portal: PortalContext) -> HttpRespons
 def sales_order_detail(request: HttpRequest, portal: PortalContext, number: str) -> HttpResponse:
     order = sales_order_for_contact(portal=portal, number=number)
     document_viewed(actor=portal.actor, document=order)
-    today = organization_today(portal.organization)
+    today = portal.organization.today()
     invoices = []
     for invoice in sales_order_invoices_for_contact(portal=portal, order=order):
         status = invoice.display_status(today)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from portico.activity.services import comments_for
+from portico.activity.selectors import comments_for
 from portico.activity.viewing import document_viewed
 from portico.projects.models import TimesheetApproval
 from portico.projects.services import timesheet_approval_decide

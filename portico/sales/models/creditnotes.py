@@ -8,6 +8,12 @@ from portico.fields import MoneyField
 from .base import DocumentLine, SalesDocument, _document_meta_constraints, line_constraints
 
 
+class CreditNoteQuerySet(models.QuerySet):
+    def open(self) -> CreditNoteQuerySet:
+        """Issued credit notes with credit left to apply or refund."""
+        return self.filter(status=CreditNote.Status.OPEN, balance__gt=0)
+
+
 class CreditNote(SalesDocument):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -29,6 +35,8 @@ class CreditNote(SalesDocument):
     )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
 
+    objects = CreditNoteQuerySet.as_manager()
+
     class Meta(SalesDocument.Meta):
         verbose_name = _("credit note")
         verbose_name_plural = _("credit notes")
@@ -45,6 +53,21 @@ class CreditNote(SalesDocument):
             models.Index(fields=["customer", "status", "-date"], name="creditnote_customer_status"),
             models.Index(fields=["organization", "-date", "-id"], name="creditnote_org_date"),
         ]
+
+    def can_open(self) -> bool:
+        """A draft with credit in it can be issued."""
+        return self.status == self.Status.DRAFT and self.total > 0
+
+    @property
+    def is_open(self) -> bool:
+        """Issued with credit left: it may be applied to invoices or refunded."""
+        return self.status == self.Status.OPEN
+
+    def can_void(self) -> bool:
+        """A draft, or an open credit note none of whose credit was applied or refunded."""
+        return self.status == self.Status.DRAFT or (
+            self.status == self.Status.OPEN and self.balance == self.total
+        )
 
 
 class CreditNoteLine(DocumentLine):

@@ -10,7 +10,72 @@ from portico.fields import MoneyField
 from .base import DocumentLine, SalesDocument, _document_meta_constraints, line_constraints
 
 
-class Invoice(SalesDocument):
+class InvoiceQuerySet(models.QuerySet):
+    """The rules of which invoices are what, written once for the portal, the office and the services."""
+
+    def visible_to_customer(self) -> InvoiceQuerySet:
+        """Issued invoices: every status but draft (a voided one stays, marked Void)."""
+        return self.exclude(status=Invoice.Status.DRAFT)
+
+    def open(self) -> InvoiceQuerySet:
+        """Sent or partly paid: money is still owed on them."""
+        return self.filter(status__in=Invoice.OPEN_STATUSES)
+
+    def payable(self) -> InvoiceQuerySet:
+        """Open with a balance due: what a payment or a credit may be applied to."""
+        return self.filter(Invoice.payable_condition())
+
+    def overdue(self, today: datetime.date) -> InvoiceQuerySet:
+        """Payable and past their due date on ``today`` (the organization's date)."""
+        return self.filter(Invoice.overdue_condition(today))
+
+
+class RetainerInvoiceQuerySet(models.QuerySet):
+    def visible_to_customer(self) -> RetainerInvoiceQuerySet:
+        return self.exclude(status=RetainerInvoice.Status.DRAFT)
+
+    def open(self) -> RetainerInvoiceQuerySet:
+        return self.filter(status__in=RetainerInvoice.OPEN_STATUSES)
+
+    def payable(self) -> RetainerInvoiceQuerySet:
+        return self.filter(RetainerInvoice.payable_condition())
+
+    def with_retainer_available(self) -> RetainerInvoiceQuerySet:
+        """Paid retainers with money not yet applied to invoices or refunded."""
+        return self.filter(retainer_available__gt=0)
+
+
+class _Payable:
+    """Predicates an invoice and a retainer invoice share; the services refuse exactly what these deny."""
+
+    @classmethod
+    def payable_condition(cls) -> models.Q:
+        """The condition of ``payable()``, for a listing that filters or sorts by it."""
+        return models.Q(status__in=cls.OPEN_STATUSES, balance_due__gt=0)
+
+    @property
+    def is_open(self) -> bool:
+        """Sent or partly paid: money is still owed on it."""
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_payable(self) -> bool:
+        """Open with a balance due: a payment or a credit may be applied to it."""
+        return self.is_open and self.balance_due > 0
+
+    def can_send(self) -> bool:
+        """A draft with something to pay can be issued."""
+        return self.status == self.Status.DRAFT and self.total > 0
+
+    def can_void(self) -> bool:
+        """A draft, or an issued document nothing has been paid or credited on."""
+        if self.status == self.Status.DRAFT:
+            return True
+        # Payments and credits applied are positive, so nothing was applied exactly when nothing is settled.
+        return self.status in (*self.OPEN_STATUSES, self.Status.PAID) and self.balance_due == self.total
+
+
+class Invoice(_Payable, SalesDocument):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SENT = "sent", _("Sent")
@@ -62,9 +127,20 @@ class Invoice(SalesDocument):
             models.Index(fields=["organization", "status", "due_date"], name="invoice_org_status"),
         ]
 
+    objects = InvoiceQuerySet.as_manager()
+
+    @classmethod
+    def overdue_condition(cls, today: datetime.date) -> models.Q:
+        """The condition of :meth:`InvoiceQuerySet.overdue`, for a listing that filters by it."""
+        return cls.payable_condition() & models.Q(due_date__lt=today)
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        """Payable and past its due date on ``today`` (the organization's date)."""
+        return self.is_payable and self.due_date < today
+
     def display_status(self, today: datetime.date) -> str:
         """The status a person should see: an open invoice past its due date shows as overdue."""
-        if self.status in self.OPEN_STATUSES and self.due_date < today and self.balance_due > 0:
+        if self.is_overdue(today):
             return self.Status.OVERDUE
         return self.status
 
@@ -80,7 +156,7 @@ class InvoiceLine(DocumentLine):
         constraints = line_constraints("invoiceline")
 
 
-class RetainerInvoice(SalesDocument):
+class RetainerInvoice(_Payable, SalesDocument):
     """An advance payment request. What is paid on it becomes retainer credit for invoices or a refund."""
 
     class Status(models.TextChoices):
@@ -107,6 +183,8 @@ class RetainerInvoice(SalesDocument):
     )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True, editable=False)
 
+    objects = RetainerInvoiceQuerySet.as_manager()
+
     class Meta(SalesDocument.Meta):
         verbose_name = _("retainer invoice")
         verbose_name_plural = _("retainer invoices")
@@ -124,6 +202,10 @@ class RetainerInvoice(SalesDocument):
             models.Index(fields=["customer", "-date", "-id"], name="retainer_customer_date"),
             models.Index(fields=["organization", "-date", "-id"], name="retainer_org_date"),
         ]
+
+    def can_use_retainer(self) -> bool:
+        """Money paid on it is left to apply to invoices or to refund."""
+        return self.retainer_available > 0
 
 
 class RetainerInvoiceLine(DocumentLine):

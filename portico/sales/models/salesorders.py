@@ -6,6 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from .base import DocumentLine, SalesDocument, _document_meta_constraints, line_constraints
 
 
+class SalesOrderQuerySet(models.QuerySet):
+    def visible_to_customer(self) -> SalesOrderQuerySet:
+        """Confirmed orders and what became of them; a draft is still the business's own work."""
+        return self.filter(status__in=SalesOrder.CUSTOMER_STATUSES)
+
+
 class SalesOrder(SalesDocument):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -13,9 +19,14 @@ class SalesOrder(SalesDocument):
         INVOICED = "invoiced", _("Fulfilled and invoiced")
         VOID = "void", _("Void")
 
+    #: What a customer may see of a sales order's life.
+    CUSTOMER_STATUSES = (Status.OPEN, Status.INVOICED, Status.VOID)
+
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     expected_shipment_date = models.DateField(_("expected shipment date"), null=True, blank=True)
     sent_at = models.DateTimeField(_("confirmed at"), null=True, blank=True, editable=False)
+
+    objects = SalesOrderQuerySet.as_manager()
 
     class Meta(SalesDocument.Meta):
         verbose_name = _("sales order")
@@ -26,6 +37,15 @@ class SalesOrder(SalesDocument):
             models.Index(fields=["customer", "-date", "-id"], name="salesorder_customer_date"),
             models.Index(fields=["organization", "-date", "-id"], name="salesorder_org_date"),
         ]
+
+    def can_confirm(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def can_invoice(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    def can_void(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.OPEN)
 
 
 class SalesOrderLine(DocumentLine):

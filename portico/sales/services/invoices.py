@@ -41,8 +41,8 @@ def invoice_create(
 
 
 def _issue(document, *, model, audit: str, actor) -> None:
-    require_status(document, [model.Status.DRAFT], _("sent"))
-    if document.total <= 0:
+    if not document.can_send():
+        require_status(document, [model.Status.DRAFT], _("sent"))
         raise ValidationError(_("A document with a total of zero cannot be sent."))
     snapshot_customer(document, document.customer)
     document.status = model.Status.SENT
@@ -65,13 +65,9 @@ def invoice_void(*, invoice: Invoice, actor: Actor) -> Invoice:
     with transaction.atomic():
         lock_customer(invoice.customer_id)
         invoice = lock(Invoice, invoice.pk)
-        # Paid and partly paid invoices pass here, so the message below says what to undo first.
-        require_status(invoice, [IS.DRAFT, *Invoice.OPEN_STATUSES, IS.PAID], _("voided"))
-        if (
-            invoice.payment_allocations.exists()
-            or invoice.credit_applications.exists()
-            or invoice.retainer_applications.exists()
-        ):
+        if not invoice.can_void():
+            # Paid and partly paid invoices pass here, so the message below says what to undo first.
+            require_status(invoice, [IS.DRAFT, *Invoice.OPEN_STATUSES, IS.PAID], _("voided"))
             raise ValidationError(
                 _("Remove the payments and credits applied to this invoice before voiding it.")
             )
@@ -106,8 +102,8 @@ def retainer_invoice_void(*, retainer: RetainerInvoice, actor: Actor) -> Retaine
     with transaction.atomic():
         lock_customer(retainer.customer_id)
         retainer = lock(RetainerInvoice, retainer.pk)
-        require_status(retainer, [RS.DRAFT, *RetainerInvoice.OPEN_STATUSES, RS.PAID], _("voided"))
-        if retainer.payment_allocations.exists():
+        if not retainer.can_void():
+            require_status(retainer, [RS.DRAFT, *RetainerInvoice.OPEN_STATUSES, RS.PAID], _("voided"))
             raise ValidationError(_("Remove the payments on this retainer invoice before voiding it."))
         retainer.status = RS.VOID
         retainer.balance_due = Decimal(0)
@@ -130,8 +126,8 @@ def credit_note_open(*, credit_note: CreditNote, actor: Actor) -> CreditNote:
     """Issue a draft credit note: its total becomes credit the customer can use."""
     with transaction.atomic():
         credit_note = lock(CreditNote, credit_note.pk)
-        require_status(credit_note, [CS.DRAFT], _("issued"))
-        if credit_note.total <= 0:
+        if not credit_note.can_open():
+            require_status(credit_note, [CS.DRAFT], _("issued"))
             raise ValidationError(_("A credit note with a total of zero cannot be issued."))
         snapshot_customer(credit_note, credit_note.customer)
         credit_note.status = CS.OPEN
@@ -151,8 +147,8 @@ def credit_note_void(*, credit_note: CreditNote, actor: Actor) -> CreditNote:
     with transaction.atomic():
         lock_customer(credit_note.customer_id)
         credit_note = lock(CreditNote, credit_note.pk)
-        require_status(credit_note, [CS.DRAFT, CS.OPEN], _("voided"))
-        if credit_note.applications.exists() or credit_note.refunds.exists():
+        if not credit_note.can_void():
+            require_status(credit_note, [CS.DRAFT, CS.OPEN], _("voided"))
             raise ValidationError(_("This credit note has been applied or refunded; it cannot be voided."))
         credit_note.status = CS.VOID
         credit_note.balance = Decimal(0)
@@ -177,7 +173,7 @@ def check_payable(
             _("%(number)s is in %(theirs)s, not %(ours)s.")
             % {"number": invoice.number, "theirs": invoice.currency, "ours": currency}
         )
-    if invoice.status not in type(invoice).OPEN_STATUSES:
+    if not invoice.is_payable:
         raise ValidationError(
             _("%(number)s is %(status)s; only sent or partially paid invoices can be paid.")
             % {"number": invoice.number, "status": invoice.get_status_display().lower()}
@@ -211,7 +207,8 @@ def credit_note_apply(
         credit_note = lock(CreditNote, credit_note.pk)
         invoice = lock(Invoice, invoice.pk)
         amount = parse_amount(amount, credit_note.currency)
-        require_status(credit_note, [CS.OPEN], _("applied"))
+        if not credit_note.is_open:
+            require_status(credit_note, [CS.OPEN], _("applied"))
         check_payable(
             invoice, customer_id=credit_note.customer_id, currency=credit_note.currency, amount=amount
         )
@@ -230,7 +227,7 @@ def credit_note_apply(
             credit_note=credit_note,
             invoice=invoice,
             amount=amount,
-            date=date or timezone.localdate(),
+            date=date or invoice.organization.today(),
         )
         credit_note_settle(credit_note)
         invoice_settle(invoice)
@@ -274,7 +271,7 @@ def retainer_apply(
             retainer_invoice=retainer,
             invoice=invoice,
             amount=amount,
-            date=date or timezone.localdate(),
+            date=date or invoice.organization.today(),
         )
         retainer_settle(retainer)
         invoice_settle(invoice)

@@ -45,7 +45,7 @@ def quote_send(*, quote: Quote, actor: Actor) -> Quote:
     with transaction.atomic():
         quote = lock(Quote, quote.pk)
         require_status(quote, [S.DRAFT], _("sent"))
-        if quote.expiry_date and quote.expiry_date < timezone.localdate():
+        if not quote.can_send(quote.organization.today()):
             raise ValidationError(
                 {"expiry_date": _("The quote has already expired; move its expiry date first.")}
             )
@@ -57,19 +57,13 @@ def quote_send(*, quote: Quote, actor: Actor) -> Quote:
     return quote
 
 
-def quote_is_expired(quote: Quote, today: datetime.date | None = None) -> bool:
-    today = today or timezone.localdate()
-    return quote.status == S.EXPIRED or (
-        quote.status == S.SENT and quote.expiry_date is not None and quote.expiry_date < today
-    )
-
-
 def _decide(quote: Quote, *, accepted: bool, reason: str, actor: Actor) -> Quote:
     with transaction.atomic():
         locked = lock(Quote, quote.pk)
         if actor.is_contact and actor.contact.customer_id != locked.customer_id:
             raise ValidationError(_("This contact cannot decide on another customer's quote."))
-        if quote_is_expired(locked):
+        today = locked.organization.today()
+        if locked.is_expired(today):
             raise ValidationError(_("This quote has expired and can no longer be accepted or declined."))
         if locked.status in (S.ACCEPTED, S.DECLINED, S.INVOICED):
             raise ValidationError(
@@ -77,7 +71,8 @@ def _decide(quote: Quote, *, accepted: bool, reason: str, actor: Actor) -> Quote
             )
         if quote.version != locked.version:
             raise ValidationError(_("This quote was changed since it was opened; review the new version."))
-        require_status(locked, [S.SENT], _("accepted") if accepted else _("declined"))
+        if not locked.can_decide(today):
+            require_status(locked, [S.SENT], _("accepted") if accepted else _("declined"))
         locked.status = S.ACCEPTED if accepted else S.DECLINED
         locked.decided_at = timezone.now()
         locked.decline_reason = "" if accepted else (reason or "").strip()[:2000]
@@ -96,7 +91,7 @@ def _decide(quote: Quote, *, accepted: bool, reason: str, actor: Actor) -> Quote
 
 def _refuse_if_expired(quote: Quote) -> None:
     """A sent quote past its expiry date is no longer an offer: revise it before converting it."""
-    if quote.status == S.SENT and quote_is_expired(quote):
+    if quote.is_past_expiry(quote.organization.today()):
         raise ValidationError(
             _("This quote expired on %(date)s; revise it and send it again first.")
             % {"date": date_format(quote.expiry_date)}
@@ -129,12 +124,16 @@ def quote_mark_expired(*, quote: Quote, actor: Actor) -> Quote:
     )
 
 
-def quotes_expire_due(*, organization, today: datetime.date | None = None) -> int:
-    """Expire every sent quote of the organization whose expiry date has passed; returns how many."""
-    today = today or timezone.localdate()
+def quotes_expire_due(*, organization) -> int:
+    """Mark expired every sent quote of the organization whose expiry date has passed by the organization's
+    date; returns how many. Run daily by ``manage.py quotes_expire``: until then the predicates already treat
+    such a quote as expired, and this makes its stored status (the office's status filter, exports) agree."""
     expired = 0
-    for quote in Quote.objects.filter(organization=organization, status=S.SENT, expiry_date__lt=today):
-        quote_mark_expired(quote=quote, actor=Actor.system("quote expiry"))
+    for quote in Quote.objects.filter(organization=organization).past_expiry(organization.today()):
+        try:
+            quote_mark_expired(quote=quote, actor=Actor.system("quote expiry"))
+        except ValidationError:
+            continue  # decided or revised since it was listed: it is no longer a sent quote
         expired += 1
     return expired
 
@@ -143,7 +142,7 @@ def quote_revise(*, quote: Quote, actor: Actor) -> Quote:
     """Reopen a declined or expired quote as a new draft version, to edit it and send it again."""
     with transaction.atomic():
         quote = lock(Quote, quote.pk)
-        if not quote_is_expired(quote):  # a sent quote past its expiry date may be revised too
+        if not quote.can_revise(quote.organization.today()):
             require_status(quote, [S.DECLINED, S.EXPIRED], _("revised"))
         quote.status = S.DRAFT
         quote.version += 1
@@ -166,6 +165,7 @@ def quote_convert_to_invoice(*, quote: Quote, date: datetime.date | None = None,
 
     with transaction.atomic():
         quote = lock(Quote, quote.pk)
+        # Each refusal below says why ``quote.can_convert`` is false.
         require_status(quote, [S.SENT, S.ACCEPTED], _("converted to an invoice"))
         _refuse_if_expired(quote)
         if quote.sales_order_id:
@@ -175,7 +175,7 @@ def quote_convert_to_invoice(*, quote: Quote, date: datetime.date | None = None,
             )
         invoice = invoice_create(
             customer=quote.customer,
-            date=date or timezone.localdate(),
+            date=date or quote.organization.today(),
             lines=lines_of(quote),
             reference=quote.reference or quote.number,
             notes=quote.notes,
@@ -209,7 +209,7 @@ def quote_convert_to_sales_order(
             raise ValidationError(_("This quote already has a sales order."))
         order = sales_order_create(
             customer=quote.customer,
-            date=date or timezone.localdate(),
+            date=date or quote.organization.today(),
             lines=lines_of(quote),
             reference=quote.reference or quote.number,
             notes=quote.notes,

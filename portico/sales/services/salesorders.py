@@ -26,7 +26,8 @@ def sales_order_confirm(*, order: SalesOrder, actor: Actor) -> SalesOrder:
     """Confirm a draft order: it is open and the customer can see it."""
     with transaction.atomic():
         order = lock(SalesOrder, order.pk)
-        require_status(order, [S.DRAFT], _("confirmed"))
+        if not order.can_confirm():
+            require_status(order, [S.DRAFT], _("confirmed"))
         snapshot_customer(order, order.customer)
         order.status = S.OPEN
         order.sent_at = timezone.now()
@@ -48,10 +49,11 @@ def sales_order_convert_to_invoice(
 
     with transaction.atomic():
         order = lock(SalesOrder, order.pk)
-        require_status(order, [S.OPEN], _("invoiced"))
+        if not order.can_invoice():
+            require_status(order, [S.OPEN], _("invoiced"))
         invoice = invoice_create(
             customer=order.customer,
-            date=date or timezone.localdate(),
+            date=date or order.organization.today(),
             lines=lines_of(order),
             reference=order.reference or order.number,
             notes=order.notes,
@@ -87,7 +89,8 @@ def sales_order_void(*, order: SalesOrder, actor: Actor) -> SalesOrder:
     """Void a draft or open order."""
     with transaction.atomic():
         order = lock(SalesOrder, order.pk)
-        require_status(order, [S.DRAFT, S.OPEN], _("voided"))
+        if not order.can_void():
+            require_status(order, [S.DRAFT, S.OPEN], _("voided"))
         order.status = S.VOID
         order.save()
         audit_record(organization=order.organization, action="salesorder.voided", target=order, actor=actor)
