@@ -453,6 +453,11 @@ def portal_url(name: str, organization, **kwargs) -> str:
     return reverse(f"portal:{name}", kwargs={"slug": organization.portal_slug, **kwargs})
 
 
+def expect_rows(page: Page, numbers: list[str]) -> None:
+    """Wait for the list to show exactly these documents, top to bottom (the rows' headers)."""
+    expect(page.get_by_role("table").locator("tbody").get_by_role("rowheader")).to_have_text(numbers)
+
+
 def check_page(page: Page, name: str) -> None:
     """Accessible, no sideways scrolling (what matters on the phone), and a screenshot to look at."""
     assert_accessible(page)

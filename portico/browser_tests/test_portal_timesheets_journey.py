@@ -6,7 +6,7 @@ business is emailed the decision.
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from portico.actors import Actor
 from portico.projects.models import TimesheetApproval
@@ -26,6 +26,7 @@ from .harness import (
     check_page,
     days,
     email_text,
+    expect_rows,
     label,
     portal_log_in,
     portal_url,
@@ -34,10 +35,6 @@ from .harness import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 S = TimesheetApproval.Status
-
-
-def row_numbers(page: Page) -> list[str]:
-    return page.get_by_role("table").locator("tbody").get_by_role("rowheader").all_inner_texts()
 
 
 def approval_of(entries: list[tuple], *, start: int, end: int, user) -> TimesheetApproval:
@@ -90,7 +87,7 @@ def test_home_to_a_pending_timesheet_reject_needs_a_reason_then_approve(
     expect(page).to_have_url(server.url(portal_url("timesheets", org) + "?status=pending"))
     expect(page.get_by_role("heading", name="Timesheet", level=1)).to_be_visible()
     expect(page.get_by_label(label("Show"))).to_have_value("pending")
-    assert row_numbers(page) == [pending.number]
+    expect_rows(page, [pending.number])
     row = page.get_by_role("row").filter(has_text=pending.number)
     expect(row).to_contain_text("Website relaunch")
     expect(row).to_contain_text("Pending approval")
@@ -141,6 +138,6 @@ def test_home_to_a_pending_timesheet_reject_needs_a_reason_then_approve(
 
     page.get_by_role("link", name="All timesheets").click()
     expect(page.get_by_label(label("Show"))).to_have_value("all")
-    assert row_numbers(page) == [pending.number, earlier.number]
+    expect_rows(page, [pending.number, earlier.number])
     expect(page.locator("tbody .doc-status")).to_have_text(["Approved", "Approved"])
     check_page(page, "timesheets-07-list-all")
