@@ -208,6 +208,15 @@ class TimeEntry(models.Model):
         editable=False,
         help_text=_("The invoice this time was billed on."),
     )
+    invoice_line = models.ForeignKey(
+        "sales.InvoiceLine",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="time_entries",
+        editable=False,
+        help_text=_("The invoice line this time was billed on: removing the line unbills the time."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TimeEntryQuerySet.as_manager()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -17,6 +18,8 @@ from portico.actors import Actor
 from portico.money import ZERO, parse_amount, to_decimal
 from portico.organizations.models import Membership, NumberSeries
 from portico.organizations.services import number_next
+from portico.sales.services.documents import LineInput, lock_customer
+from portico.sales.services.invoices import invoice_create
 
 from .models import Project, Task, TimeEntry, TimesheetApproval
 
@@ -369,9 +372,6 @@ def project_invoice_time(
     With ``up_to``, only time logged on or before that day is billed. Voiding the invoice makes the time
     unbilled again.
     """
-    from portico.sales.services.documents import LineInput, lock_customer
-    from portico.sales.services.invoices import invoice_create
-
     if project.billing_method == Project.BillingMethod.FIXED:
         raise ValidationError(
             _("A fixed-cost project is billed for its agreed amount: create an invoice for it directly.")
@@ -403,9 +403,11 @@ def project_invoice_time(
             reference=project.number,
             actor=actor,
         )
-        TimeEntry.objects.filter(pk__in=[e.pk for e in entries]).update(
-            billing_status=TimeEntry.BillingStatus.BILLED, invoice=invoice
-        )
+        invoice_lines = invoice.lines.order_by("position", "pk")
+        for task, line in zip(hours_by_task, invoice_lines, strict=True):
+            TimeEntry.objects.filter(pk__in=[e.pk for e in entries if e.task_id == task.pk]).update(
+                billing_status=TimeEntry.BillingStatus.BILLED, invoice=invoice, invoice_line=line
+            )
         audit_record(
             organization=project.organization,
             action="project.invoiced",
@@ -416,10 +418,15 @@ def project_invoice_time(
     return invoice
 
 
-def time_entries_unbill(*, invoice) -> int:
-    """Make the time billed on an invoice unbilled again (when the invoice is voided); returns how many."""
-    return TimeEntry.objects.filter(invoice=invoice).update(
-        billing_status=TimeEntry.BillingStatus.UNBILLED, invoice=None
+def time_entries_follow_lines(invoice, kept: Mapping[int, int]) -> None:
+    """Time billed on an invoice follows its lines: time on a kept line moves to the line that replaced it, and
+    time on a line removed, or on an invoice voided or deleted, is unbilled, to be invoiced again."""
+    billed = TimeEntry.objects.filter(invoice=invoice)
+    for old, new in kept.items():
+        if old != new:
+            billed.filter(invoice_line_id=old).update(invoice_line_id=new)
+    billed.exclude(invoice_line_id__in=list(kept.values())).update(
+        billing_status=TimeEntry.BillingStatus.UNBILLED, invoice=None, invoice_line=None
     )
 
 

@@ -81,6 +81,7 @@ class LineForm(OfficeModelForm):
             discount_percent=data["discount_percent"],
             tax=data.get("tax"),
             item=data.get("item"),
+            line=self.instance.pk,  # None for a new line; a saved line keeps the work billed on it
         )
 
 

@@ -17,7 +17,7 @@ from portico.projects.services import (
 from portico.sales.models import Invoice
 from portico.testing import SETUP, db_state, today
 
-from .conftest import action_url, admin_url, assert_refused, formset_data, messages_of
+from .conftest import action_url, admin_url, assert_refused, formset_data, line, messages_of
 
 
 def task_row(name, rate="50.00", billable=True, **extra):
@@ -346,3 +346,57 @@ def test_another_organizations_staff_gets_404_for_deleting_an_approval(other_cli
     assert other_client.get(action_url(approval, "delete")).status_code == 404
     assert other_client.post(action_url(approval, "delete")).status_code == 404
     assert db_state(approval) == before
+
+
+def test_staff_remove_a_time_line_from_a_draft_invoice_and_its_hours_can_be_invoiced_again(
+    staff_client, customer_a
+):
+    project = project_create(actor=SETUP, customer=customer_a, name="Website", rate="90.00")
+    design = task_create(actor=SETUP, project=project, name="Design")
+    build = task_create(actor=SETUP, project=project, name="Build")
+    time_entry_log(actor=SETUP, task=design, date=today(), hours="2")
+    time_entry_log(actor=SETUP, task=build, date=today(), hours="3")
+    invoice = project_invoice_time(actor=SETUP, project=project)
+    design_line = invoice.lines.get(description="Website: Design")
+    build_line = invoice.lines.get(description="Website: Build")
+    data = {
+        "customer": customer_a.pk,
+        "date": invoice.date.isoformat(),
+        "due_date": invoice.due_date.isoformat(),
+        "reference": invoice.reference,
+        "notes": "",
+        "terms": "",
+    }
+    data.update(
+        formset_data(
+            "lines",
+            [
+                line("Website: Design", quantity="2", rate="90.00", id=design_line.pk, document=invoice.pk),
+                line(
+                    "Website: Build",
+                    quantity="3",
+                    rate="90.00",
+                    id=build_line.pk,
+                    document=invoice.pk,
+                    DELETE="on",
+                ),
+            ],
+            initial=2,
+        )
+    )
+
+    response = staff_client.post(admin_url(invoice), data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    invoice.refresh_from_db()
+    assert invoice.total == Decimal("180.00")
+    design_entry, build_entry = TimeEntry.objects.get(task=design), TimeEntry.objects.get(task=build)
+    assert (design_entry.billing_status, design_entry.invoice_line.description) == (
+        "billed",
+        "Website: Design",
+    )
+    assert (build_entry.billing_status, build_entry.invoice_id) == ("unbilled", None)
+    again = project_invoice_time(actor=SETUP, project=project)
+    assert [(line.description, line.quantity) for line in again.lines.all()] == [
+        ("Website: Build", Decimal("3"))
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from decimal import Decimal
 
@@ -20,7 +21,7 @@ from portico.projects.services import (
     timesheet_approval_send,
 )
 from portico.sales.models import Invoice
-from portico.sales.services.documents import document_delete
+from portico.sales.services.documents import LineInput, document_delete, document_replace_lines, lines_of
 from portico.sales.services.invoices import invoice_send, invoice_void
 from portico.testing import SETUP, audit_actions, db_state, today
 
@@ -147,3 +148,53 @@ def test_time_up_to_a_day_is_billed_and_later_time_waits(project, design):
     assert invoice.total == Decimal("180.00")
     later.refresh_from_db()
     assert later.billing_status == TimeEntry.BillingStatus.UNBILLED
+
+
+def _billed_on(invoice) -> dict[str, str]:
+    """Each entry's task and where it stands: billed on which line, or unbilled."""
+    return {
+        entry.task.name: (entry.invoice_line.description if entry.invoice_line else entry.billing_status)
+        for entry in TimeEntry.objects.select_related("task", "invoice_line")
+    }
+
+
+def test_each_entry_is_billed_on_its_tasks_line(project, design, build):
+    time_entry_log(actor=SETUP, task=design, date=today(), hours="2")
+    time_entry_log(actor=SETUP, task=build, date=today(), hours="3")
+
+    invoice = project_invoice_time(actor=SETUP, project=project)
+
+    assert _billed_on(invoice) == {"Design": "Website: Design", "Build": "Website: Build"}
+
+
+def test_removing_a_time_line_from_the_draft_unbills_its_hours_and_keeps_the_others_billed(
+    project, design, build
+):
+    time_entry_log(actor=SETUP, task=design, date=today(), hours="2")
+    time_entry_log(actor=SETUP, task=build, date=today(), hours="3")
+    invoice = project_invoice_time(actor=SETUP, project=project)
+    kept = [line for line in lines_of(invoice) if line.description == "Website: Design"]
+
+    document_replace_lines(actor=SETUP, document=invoice, lines=[*kept, LineInput("Hosting", rate="50")])
+
+    assert _billed_on(invoice) == {"Design": "Website: Design", "Build": TimeEntry.BillingStatus.UNBILLED}
+    build_entry = TimeEntry.objects.get(task=build)
+    assert build_entry.invoice is None
+    # The hours removed are billed again on the next invoice, and only they.
+    again = project_invoice_time(actor=SETUP, project=project)
+    assert [(line.description, line.quantity) for line in again.lines.all()] == [
+        ("Website: Build", Decimal("3"))
+    ]
+
+
+def test_editing_a_time_line_keeps_its_hours_billed_on_it(project, design):
+    time_entry_log(actor=SETUP, task=design, date=today(), hours="2")
+    invoice = project_invoice_time(actor=SETUP, project=project)
+    [line] = lines_of(invoice)
+
+    document_replace_lines(
+        actor=SETUP, document=invoice, lines=[dataclasses.replace(line, description="Design work, March")]
+    )
+
+    assert _billed_on(invoice) == {"Design": "Design work, March"}
+    assert TimeEntry.objects.get().billing_status == TimeEntry.BillingStatus.BILLED

@@ -37,6 +37,7 @@ from ..models import (
     SalesOrder,
     SalesOrderLine,
 )
+from .billed_work import billed_work_follow
 
 #: Header fields every kind of document may be created with; status, balances and links are set by services.
 COMMON_HEADER_FIELDS = ("reference", "notes", "terms")
@@ -111,6 +112,8 @@ class LineInput:
     discount_percent: Decimal | int | str = ZERO
     tax: Tax | None = None
     item: Item | None = None
+    #: The id of the saved line this one replaces, when editing: work billed on that line stays billed on it.
+    line: int | None = None
 
 
 def kind_of(document: SalesDocument) -> DocumentKind:
@@ -303,6 +306,24 @@ def document_create(
     return document
 
 
+def _store_lines(document: SalesDocument, lines: Sequence[LineInput], built: list) -> None:
+    """Save a draft's new lines in place of its old ones; work billed on an old line follows the line that
+    replaces it (``LineInput.line``), and is unbilled when its line is gone."""
+    kind = kind_of(document)
+    old_ids = set(kind.line_model.objects.filter(document=document).values_list("pk", flat=True))
+    for line in built:
+        line.document = document
+    kind.line_model.objects.bulk_create(built)
+    if isinstance(document, Invoice):
+        kept = {
+            entered.line: saved.pk
+            for entered, saved in zip(lines, built, strict=True)
+            if entered.line in old_ids
+        }
+        billed_work_follow(document, kept)
+    kind.line_model.objects.filter(pk__in=old_ids).delete()
+
+
 def document_replace_lines(
     *, document: SalesDocument, lines: Sequence[LineInput], actor: Actor
 ) -> SalesDocument:
@@ -321,8 +342,7 @@ def document_replace_lines(
         built = _build_lines(document, lines)
         _price_lines(document, built)
         _reset_balances(document)
-        kind.line_model.objects.filter(document=document).delete()
-        kind.line_model.objects.bulk_create(built)
+        _store_lines(document, lines, built)
         document.save()
         audit_record(
             organization=document.organization,
@@ -375,8 +395,7 @@ def document_update(
         _reset_balances(locked)
         snapshot_customer(locked, customer)
         locked.full_clean(exclude=["number", "customer", "organization"])
-        kind.line_model.objects.filter(document=locked).delete()
-        kind.line_model.objects.bulk_create(built)
+        _store_lines(locked, lines, built)
         locked.save()
         audit_record(
             organization=locked.organization,
@@ -414,6 +433,7 @@ def lines_of(document: SalesDocument) -> list[LineInput]:
             discount_percent=line.discount_percent,
             tax=line.tax,
             item=line.item,
+            line=line.pk,
         )
         for line in document.lines.select_related("tax", "item")
     ]
@@ -450,9 +470,7 @@ def document_delete(*, document: SalesDocument, actor: Actor) -> None:
             data={"number": document.number},
         )
         if isinstance(document, Invoice):
-            from portico.projects.services import time_entries_unbill
-
-            time_entries_unbill(invoice=document)
+            billed_work_follow(document, {})
             invoice_reopen_sources(invoice=document, actor=actor)
         document.delete()
 

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from portico.activity.services import audit_record
 from portico.actors import Actor
 from portico.money import format_money
-from portico.projects.services import time_entries_unbill
 
 from ..models import CreditNote, Invoice, RetainerInvoice
+from .billed_work import billed_work_follow
 from .documents import (
     document_create,
     invoice_reopen_sources,
@@ -74,7 +74,7 @@ def invoice_void(*, invoice: Invoice, actor: Actor) -> Invoice:
         invoice.voided_at = timezone.now()
         invoice.balance_due = Decimal(0)
         invoice.save()
-        time_entries_unbill(invoice=invoice)
+        billed_work_follow(invoice, {})
         invoice_reopen_sources(invoice=invoice, actor=actor)
         audit_record(organization=invoice.organization, action="invoice.voided", target=invoice, actor=actor)
     return invoice
