@@ -68,6 +68,13 @@ class PortalContext:
         customer.organization = self.organization
         return Actor.for_contact(contact, user=self.access.user)
 
+    def attach(self, document):
+        """``document``, read through this context's scope, given the context's customer and organization, so
+        that what reads them later (a service, a notification) needs no query."""
+        document.customer = self.customer
+        document.organization = self.organization
+        return document
+
     def shows(self, module: str) -> bool:
         """Whether the organization shows an optional module (sales orders, projects) in its portal."""
         return bool(getattr(self.organization, OPTIONAL_MODULES[module]))

@@ -246,7 +246,19 @@ def _issued(model, portal: PortalContext) -> QuerySet:
     ).visible_to_customer()
 
 
+def _one(queryset: QuerySet, portal: PortalContext, number: str):
+    document = queryset.filter(number=number).first()
+    if document is None:
+        raise Http404
+    return portal.attach(document)
+
+
 def invoice_for_contact(*, portal: PortalContext, number: str) -> Invoice:
+    """The customer's issued invoice with this number; else 404."""
+    return _one(_issued(Invoice, portal), portal, number)
+
+
+def invoice_page_for_contact(*, portal: PortalContext, number: str) -> Invoice:
     """The customer's issued invoice with this number, with its lines, payments, credits and sales order; else 404."""
     queryset = (
         _issued(Invoice, portal)
@@ -269,13 +281,15 @@ def invoice_for_contact(*, portal: PortalContext, number: str) -> Invoice:
             ),
         )
     )
-    invoice = queryset.filter(number=number).first()
-    if invoice is None:
-        raise Http404
-    return invoice
+    return _one(queryset, portal, number)
 
 
 def retainer_invoice_for_contact(*, portal: PortalContext, number: str) -> RetainerInvoice:
+    """The customer's issued retainer invoice with this number; else 404."""
+    return _one(_issued(RetainerInvoice, portal), portal, number)
+
+
+def retainer_invoice_page_for_contact(*, portal: PortalContext, number: str) -> RetainerInvoice:
     """The customer's issued retainer invoice with this number, with its lines and payments; else 404."""
     queryset = _issued(RetainerInvoice, portal).prefetch_related(
         "lines",
@@ -284,10 +298,7 @@ def retainer_invoice_for_contact(*, portal: PortalContext, number: str) -> Retai
             queryset=PaymentAllocation.objects.select_related("payment").order_by("date", "id"),
         ),
     )
-    retainer = queryset.filter(number=number).first()
-    if retainer is None:
-        raise Http404
-    return retainer
+    return _one(queryset, portal, number)
 
 
 def retainer_applications_for_contact(

@@ -19,8 +19,10 @@ from ..selectors.invoices import (
     document_taxes,
     invoice_for_contact,
     invoice_listing_for_contact,
+    invoice_page_for_contact,
     retainer_applications_for_contact,
     retainer_invoice_for_contact,
+    retainer_invoice_page_for_contact,
 )
 from .comments import comment_post
 
@@ -65,7 +67,7 @@ def invoice_list(request: HttpRequest, portal: PortalContext) -> HttpResponse:
 
 @portal_page
 def invoice_detail(request: HttpRequest, portal: PortalContext, number: str) -> HttpResponse:
-    invoice = invoice_for_contact(portal=portal, number=number)
+    invoice = invoice_page_for_contact(portal=portal, number=number)
     document_viewed(actor=portal.actor, document=invoice)
     status = invoice.display_status(portal.organization.today())
     payments = invoice.payment_allocations.all()
@@ -92,7 +94,7 @@ def invoice_detail(request: HttpRequest, portal: PortalContext, number: str) -> 
 
 @portal_page
 def retainer_invoice_detail(request: HttpRequest, portal: PortalContext, number: str) -> HttpResponse:
-    retainer = retainer_invoice_for_contact(portal=portal, number=number)
+    retainer = retainer_invoice_page_for_contact(portal=portal, number=number)
     document_viewed(actor=portal.actor, document=retainer)
     payments = retainer.payment_allocations.all()
     return render(
