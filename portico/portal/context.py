@@ -12,11 +12,13 @@ import functools
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -27,6 +29,8 @@ from portico.actors import Actor
 from portico.customers.models import ContactPerson, Customer, PortalAccess
 from portico.customers.selectors import portal_accesses_for_user
 from portico.organizations.models import Organization, PortalSlugRedirect
+
+Document = TypeVar("Document", bound=models.Model)
 
 #: Session key holding, per organization id, the access a person chose when they have several there.
 SESSION_ACCESS_KEY = "portal_access"
@@ -68,7 +72,7 @@ class PortalContext:
         customer.organization = self.organization
         return Actor.for_contact(contact, user=self.access.user)
 
-    def attach(self, document):
+    def attach(self, document: Document) -> Document:
         """``document``, read through this context's scope, given the context's customer and organization, so
         that what reads them later (a service, a notification) needs no query."""
         document.customer = self.customer

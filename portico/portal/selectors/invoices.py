@@ -246,6 +246,7 @@ def _issued(model, portal: PortalContext) -> QuerySet:
 
 
 def _one(queryset: QuerySet, portal: PortalContext, number: str):
+    """The document of ``queryset`` with this number, given the context's customer and organization; else 404."""
     document = queryset.filter(number=number).first()
     if document is None:
         raise Http404
