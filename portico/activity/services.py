@@ -88,8 +88,7 @@ def comment_add(*, actor: Actor, target: models.Model, body: str, display_in_por
         comment = Comment.objects.create(
             organization=target.organization,
             customer=target.customer,
-            content_type=ContentType.objects.get_for_model(target),
-            object_id=target.pk,
+            target=target,  # keeps the document, so telling the business reads it without a query
             author_user=actor.user if actor.is_staff else None,
             author_contact=actor.contact,
             body=body,

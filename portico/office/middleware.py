@@ -18,7 +18,8 @@ class OfficeOrganizationMiddleware:
 
     def __call__(self, request):
         request.organization = SimpleLazyObject(lambda: organization_for_staff(user=request.user))
-        if not request.user.is_authenticated or not request.path.startswith(reverse("office:index")):
+        # The path first: elsewhere (the portal) the user is loaded with what the page reads, not here.
+        if not request.path.startswith(reverse("office:index")) or not request.user.is_authenticated:
             return self.get_response(request)
         organization = request.organization
         try:

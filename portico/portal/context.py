@@ -11,17 +11,26 @@ from __future__ import annotations
 import functools
 import zoneinfo
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TypeVar
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from portico.actors import Actor
 from portico.customers.models import ContactPerson, Customer, PortalAccess
+from portico.customers.selectors import portal_accesses_for_user
 from portico.organizations.models import Organization, PortalSlugRedirect
+
+Document = TypeVar("Document", bound=models.Model)
 
 #: Session key holding, per organization id, the access a person chose when they have several there.
 SESSION_ACCESS_KEY = "portal_access"
@@ -39,6 +48,9 @@ class PortalContext:
 
     organization: Organization
     access: PortalAccess
+    #: Every active portal access of the person, in every organization, when they were loaded with this context
+    #: (the sidebar's switcher lists the others); None otherwise.
+    accesses: tuple[PortalAccess, ...] | None = field(default=None, compare=False)
 
     @property
     def customer(self) -> Customer:
@@ -59,6 +71,13 @@ class PortalContext:
         contact.customer = customer
         customer.organization = self.organization
         return Actor.for_contact(contact, user=self.access.user)
+
+    def attach(self, document: Document) -> Document:
+        """``document``, read through this context's scope, given the context's customer and organization, so
+        that what reads them later (a service, a notification) needs no query."""
+        document.customer = self.customer
+        document.organization = self.organization
+        return document
 
     def shows(self, module: str) -> bool:
         """Whether the organization shows an optional module (sales orders, projects) in its portal."""
@@ -107,11 +126,74 @@ def portal_context_for(request: HttpRequest, organization: Organization) -> Port
     )
     if not accesses:
         return None
+    return _context(request, organization, accesses)
+
+
+def _context(
+    request: HttpRequest,
+    organization: Organization,
+    accesses: list[PortalAccess],
+    everywhere: tuple[PortalAccess, ...] | None = None,
+) -> PortalContext:
+    """The context of the access the person chose among their ``accesses`` to ``organization`` (the first one
+    unless they chose another)."""
     chosen = request.session.get(SESSION_ACCESS_KEY, {}).get(str(organization.pk))
     access = next((a for a in accesses if a.pk == chosen), accesses[0])
     access.organization = organization
-    access.user = user
-    return PortalContext(organization=organization, access=access)
+    access.user = request.user
+    return PortalContext(organization=organization, access=access, accesses=everywhere)
+
+
+#: The backend whose ``get_user`` ``_accesses_of_session_user`` does in the same query (and checks the same way).
+_MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _accesses_of_session_user(request: HttpRequest) -> tuple[PortalAccess, ...]:
+    """The active portal accesses, in every organization, of the person the session is logged in as, each with its
+    organization, customer and contact: one query, which also loads the user.
+
+    Django's authentication would load the user in a query of its own; here the user comes with the accesses, is
+    checked as Django checks it (it still exists and is active, and the session's hash matches its password) and
+    becomes ``request.user``. Anything else (no access at all, a session signed with an older secret, another
+    backend) is left to Django: the result is empty and ``request.user`` loads as usual.
+    """
+    if "_cached_user" in request.__dict__:  # the user is loaded already
+        user = request.user
+        if not user.is_authenticated or not user.is_active:
+            return ()
+        return tuple(portal_accesses_for_user(user=user))
+    session = request.session
+    if (
+        session.get(BACKEND_SESSION_KEY) != _MODEL_BACKEND
+        or _MODEL_BACKEND not in settings.AUTHENTICATION_BACKENDS
+    ):
+        return ()
+    try:
+        user_id = get_user_model()._meta.pk.to_python(session[SESSION_KEY])
+    except (KeyError, ValidationError):
+        return ()
+    accesses = tuple(portal_accesses_for_user(user=user_id).select_related("user"))
+    if not accesses:
+        return ()
+    user, session_hash = accesses[0].user, session.get(HASH_SESSION_KEY)
+    if not (
+        user.is_active and session_hash and constant_time_compare(session_hash, user.get_session_auth_hash())
+    ):
+        return ()
+    for access in accesses:
+        access.user = user
+    request.user = request._cached_user = user
+    return accesses
+
+
+def _portal_context_for_slug(request: HttpRequest, slug: str) -> PortalContext | None:
+    """The logged-in person's context in the portal the URL names, read with their user in one query; None when
+    they have no active access to an enabled portal of that slug."""
+    everywhere = _accesses_of_session_user(request)
+    here = [access for access in everywhere if access.organization.portal_slug == slug]
+    if not here:
+        return None
+    return _context(request, here[0].organization, here, everywhere)
 
 
 def portal_access_choose(request: HttpRequest, access: PortalAccess) -> None:
@@ -146,12 +228,15 @@ def portal_page(view=None, *, module: str | None = None):
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request: HttpRequest, slug: str, **kwargs) -> HttpResponse:
-            organization = _organization_for_slug(request, slug)
-            if isinstance(organization, HttpResponse):
-                return organization
-            portal = portal_context_for(request, organization)
-            if portal is None:
-                return redirect(login_url(organization, request.get_full_path()))
+            portal = _portal_context_for_slug(request, slug)
+            if portal is None:  # an old address, a portal turned off, or nobody with access: say which
+                organization = _organization_for_slug(request, slug)
+                if isinstance(organization, HttpResponse):
+                    return organization
+                portal = portal_context_for(request, organization)
+                if portal is None:
+                    return redirect(login_url(organization, request.get_full_path()))
+            organization = portal.organization
             if module is not None and not portal.shows(module):
                 raise Http404
             request.portal = portal

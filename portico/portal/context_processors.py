@@ -30,7 +30,8 @@ def portal(request) -> dict:
         for name, label, module in MODULES
         if module is None or context.shows(module)
     ]
-    others = [
-        access for access in portal_accesses_for_user(user=request.user) if access.pk != context.access.pk
-    ]
+    accesses = context.accesses  # loaded with the context, in the same query as the user
+    if accesses is None:
+        accesses = portal_accesses_for_user(user=request.user)
+    others = [access for access in accesses if access.pk != context.access.pk]
     return {"portal_modules": modules, "portal_other_accesses": others}

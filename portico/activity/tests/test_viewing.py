@@ -6,7 +6,9 @@ import datetime
 import threading
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from portico.activity.models import Notification, ViewEvent
 from portico.activity.services import comment_add
@@ -62,6 +64,26 @@ def test_a_later_view_moves_the_last_view_without_notifying_again(portal_a, cust
     assert (later.first_contact, later.last_contact, later.view_count) == (portal_a.contact, colleague, 2)
     assert later.first_viewed_at == first.first_viewed_at
     assert later.last_viewed_at > first.first_viewed_at
+    assert feed().count() == 1
+
+
+def test_a_view_writes_the_marker_in_one_statement_and_a_first_view_adds_the_notification(
+    portal_a, customer_a
+):
+    quote = make_quote(customer_a, "100.00")
+    ContentType.objects.get_for_model(quote)  # content types are cached once per process
+
+    with CaptureQueriesContext(connection) as first:
+        document_viewed(actor=portal_a.actor, document=quote)
+    with CaptureQueriesContext(connection) as later:
+        marker = document_viewed(actor=portal_a.actor, document=quote)
+
+    assert [q["sql"].split()[:3] for q in first.captured_queries] == [
+        ["INSERT", "INTO", '"activity_viewevent"'],
+        ["INSERT", "INTO", '"activity_notification"'],
+    ]
+    assert len(later.captured_queries) == 1
+    assert (marker.view_count, marker.first_contact, marker.target) == (2, portal_a.contact, quote)
     assert feed().count() == 1
 
 
@@ -146,9 +168,7 @@ def test_a_contacts_comment_notifies_the_business(
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="row locks (SELECT … FOR UPDATE) on PostgreSQL only"
-)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="parallel writers on PostgreSQL only")
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_first_views_record_one_marker_and_one_notification(org, customer_a, access_a):
     portal = PortalContext(organization=org, access=access_a)

@@ -20,7 +20,6 @@ from django.db.models import (
     DateField,
     F,
     IntegerField,
-    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -246,48 +245,84 @@ def _issued(model, portal: PortalContext) -> QuerySet:
     ).visible_to_customer()
 
 
-def invoice_for_contact(*, portal: PortalContext, number: str) -> Invoice:
-    """The customer's issued invoice with this number, with its lines, payments, credits and sales order; else 404."""
-    queryset = (
-        _issued(Invoice, portal)
-        .select_related("sales_order")
-        .prefetch_related(
-            "lines",
-            Prefetch(
-                "payment_allocations",
-                queryset=PaymentAllocation.objects.select_related("payment").order_by("date", "id"),
-            ),
-            Prefetch(
-                "credit_applications",
-                queryset=CreditApplication.objects.select_related("credit_note").order_by("date", "id"),
-            ),
-            Prefetch(
-                "retainer_applications",
-                queryset=RetainerApplication.objects.select_related("retainer_invoice").order_by(
-                    "date", "id"
-                ),
-            ),
-        )
-    )
-    invoice = queryset.filter(number=number).first()
-    if invoice is None:
+def _one(queryset: QuerySet, portal: PortalContext, number: str):
+    """The document of ``queryset`` with this number, given the context's customer and organization; else 404."""
+    document = queryset.filter(number=number).first()
+    if document is None:
         raise Http404
-    return invoice
+    return portal.attach(document)
+
+
+def invoice_for_contact(*, portal: PortalContext, number: str) -> Invoice:
+    """The customer's issued invoice with this number; else 404."""
+    return _one(_issued(Invoice, portal), portal, number)
+
+
+def invoice_page_for_contact(*, portal: PortalContext, number: str) -> Invoice:
+    """The customer's issued invoice with this number, with its lines and sales order; else 404."""
+    queryset = _issued(Invoice, portal).select_related("sales_order").prefetch_related("lines")
+    return _one(queryset, portal, number)
+
+
+PAYMENT, CREDIT_NOTE, RETAINER_APPLIED = "payment", "credit_note", "retainer"
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """Money that went to an invoice or a retainer invoice: a payment, a credit note or a retainer applied, shown
+    by its number, with its date and amount."""
+
+    kind: str
+    number: str
+    date: datetime.date
+    amount: Decimal
+
+
+def _settled_by(queryset: QuerySet, kind: str, number_field: str) -> QuerySet:
+    return queryset.order_by().values(
+        "id", "date", "amount", kind=Value(kind, output_field=CharField()), number=F(number_field)
+    )
+
+
+def _settlements(parts: list[QuerySet]) -> dict[str, list[Settlement]]:
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    settled: dict[str, list[Settlement]] = {PAYMENT: [], CREDIT_NOTE: [], RETAINER_APPLIED: []}
+    for row in rows.order_by("kind", "date", "id"):
+        settled[row["kind"]].append(Settlement(row["kind"], row["number"], row["date"], row["amount"]))
+    return settled
+
+
+def invoice_settlements_for_contact(
+    *, portal: PortalContext, invoice: Invoice
+) -> dict[str, list[Settlement]]:
+    """What paid the customer's invoice, by kind (``PAYMENT``, ``CREDIT_NOTE``, ``RETAINER_APPLIED``), oldest first
+    in each: the three kinds in one query."""
+    scope = {"organization": portal.organization, "invoice": invoice}
+    return _settlements(
+        [
+            _settled_by(PaymentAllocation.objects.filter(**scope), PAYMENT, "payment__number"),
+            _settled_by(CreditApplication.objects.filter(**scope), CREDIT_NOTE, "credit_note__number"),
+            _settled_by(
+                RetainerApplication.objects.filter(**scope), RETAINER_APPLIED, "retainer_invoice__number"
+            ),
+        ]
+    )
+
+
+def retainer_payments_for_contact(*, portal: PortalContext, retainer: RetainerInvoice) -> list[Settlement]:
+    """The payments of the customer's retainer invoice, oldest first."""
+    payments = PaymentAllocation.objects.filter(organization=portal.organization, retainer_invoice=retainer)
+    return _settlements([_settled_by(payments, PAYMENT, "payment__number")])[PAYMENT]
 
 
 def retainer_invoice_for_contact(*, portal: PortalContext, number: str) -> RetainerInvoice:
-    """The customer's issued retainer invoice with this number, with its lines and payments; else 404."""
-    queryset = _issued(RetainerInvoice, portal).prefetch_related(
-        "lines",
-        Prefetch(
-            "payment_allocations",
-            queryset=PaymentAllocation.objects.select_related("payment").order_by("date", "id"),
-        ),
-    )
-    retainer = queryset.filter(number=number).first()
-    if retainer is None:
-        raise Http404
-    return retainer
+    """The customer's issued retainer invoice with this number; else 404."""
+    return _one(_issued(RetainerInvoice, portal), portal, number)
+
+
+def retainer_invoice_page_for_contact(*, portal: PortalContext, number: str) -> RetainerInvoice:
+    """The customer's issued retainer invoice with this number, with its lines; else 404."""
+    return _one(_issued(RetainerInvoice, portal).prefetch_related("lines"), portal, number)
 
 
 def retainer_applications_for_contact(

@@ -45,7 +45,7 @@ def payment_for_contact(*, portal: PortalContext, number: str) -> CustomerPaymen
     payment = payment_list_for_contact(portal=portal).filter(number=number).first()
     if payment is None:
         raise Http404
-    return payment
+    return portal.attach(payment)
 
 
 def payment_allocations_for_contact(

@@ -54,7 +54,7 @@ def quote_for_contact(*, portal: PortalContext, number: str) -> Quote:
     quote = quote_list_for_contact(portal=portal).prefetch_related("lines").filter(number=number).first()
     if quote is None:
         raise Http404
-    return quote
+    return portal.attach(quote)
 
 
 def quote_in_revision_for_contact(*, portal: PortalContext, number: str) -> bool:

@@ -41,7 +41,7 @@ def sales_order_for_contact(*, portal: PortalContext, number: str) -> SalesOrder
     order = sales_order_list_for_contact(portal=portal).filter(number=number).first()
     if order is None:
         raise Http404
-    return order
+    return portal.attach(order)
 
 
 def sales_order_lines_for_contact(*, portal: PortalContext, order: SalesOrder) -> list[SalesOrderLine]:

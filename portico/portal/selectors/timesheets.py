@@ -51,7 +51,7 @@ def timesheet_for_contact(*, portal: PortalContext, number: str) -> TimesheetApp
     )
     if approval is None:
         raise Http404
-    return approval
+    return portal.attach(approval)
 
 
 def timesheet_entries(*, approval: TimesheetApproval) -> QuerySet[TimeEntry]:

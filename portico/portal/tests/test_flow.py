@@ -277,3 +277,40 @@ def test_password_rules_are_shown_under_the_new_password_not_its_confirmation(or
     form = response.context["form"]
     assert "new_password1" in form.errors
     assert "new_password2" not in form.errors
+
+
+def test_a_password_changed_elsewhere_ends_this_session(org, access_a, portal_client):
+    home = reverse("portal:home", kwargs={"slug": org.portal_slug})
+    assert portal_client.get(home).status_code == 200
+    user = access_a.user
+    user.set_password(NEW_PASSWORD)
+    user.save()
+
+    response = portal_client.get(home)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("portal:login", kwargs={"slug": org.portal_slug}))
+    assert "_auth_user_id" not in portal_client.session
+
+
+def test_a_deactivated_account_is_sent_to_the_login_page(org, access_a, portal_client):
+    home = reverse("portal:home", kwargs={"slug": org.portal_slug})
+    access_a.user.is_active = False
+    access_a.user.save()
+
+    response = portal_client.get(home)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("portal:login", kwargs={"slug": org.portal_slug}))
+
+
+def test_a_session_signed_with_a_previous_secret_key_keeps_working(org, access_a, settings):
+    settings.SECRET_KEY = "the key this session was signed with, long enough to be a real one"
+    client = Client()
+    client.force_login(access_a.user)
+    before = client.cookies["sessionid"].value
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "the key rotated in since, also long enough to be a real secret key"
+
+    response = client.get(reverse("portal:home", kwargs={"slug": org.portal_slug}))
+    assert response.status_code == 200
+    assert response.context["portal"].access == access_a
+    assert client.cookies["sessionid"].value != before  # Django moved the session to the new key

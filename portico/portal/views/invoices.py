@@ -16,11 +16,18 @@ from portico.sales.selectors import customer_receivable
 
 from ..context import PortalContext, portal_page
 from ..selectors.invoices import (
+    CREDIT_NOTE,
+    PAYMENT,
+    RETAINER_APPLIED,
     document_taxes,
     invoice_for_contact,
     invoice_listing_for_contact,
+    invoice_page_for_contact,
+    invoice_settlements_for_contact,
     retainer_applications_for_contact,
     retainer_invoice_for_contact,
+    retainer_invoice_page_for_contact,
+    retainer_payments_for_contact,
 )
 from .comments import comment_post
 
@@ -65,12 +72,11 @@ def invoice_list(request: HttpRequest, portal: PortalContext) -> HttpResponse:
 
 @portal_page
 def invoice_detail(request: HttpRequest, portal: PortalContext, number: str) -> HttpResponse:
-    invoice = invoice_for_contact(portal=portal, number=number)
+    invoice = invoice_page_for_contact(portal=portal, number=number)
     document_viewed(actor=portal.actor, document=invoice)
     status = invoice.display_status(portal.organization.today())
-    payments = invoice.payment_allocations.all()
-    credits = invoice.credit_applications.all()
-    retainers = invoice.retainer_applications.all()
+    settled = invoice_settlements_for_contact(portal=portal, invoice=invoice)
+    payments, credits, retainers = settled[PAYMENT], settled[CREDIT_NOTE], settled[RETAINER_APPLIED]
     return render(
         request,
         "portal/invoices/detail.html",
@@ -92,9 +98,9 @@ def invoice_detail(request: HttpRequest, portal: PortalContext, number: str) -> 
 
 @portal_page
 def retainer_invoice_detail(request: HttpRequest, portal: PortalContext, number: str) -> HttpResponse:
-    retainer = retainer_invoice_for_contact(portal=portal, number=number)
+    retainer = retainer_invoice_page_for_contact(portal=portal, number=number)
     document_viewed(actor=portal.actor, document=retainer)
-    payments = retainer.payment_allocations.all()
+    payments = retainer_payments_for_contact(portal=portal, retainer=retainer)
     return render(
         request,
         "portal/invoices/detail.html",
