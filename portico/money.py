@@ -1,20 +1,28 @@
 """Money: the one place that knows how amounts are made, rounded, totalled and shown.
 
 Amounts are :class:`~decimal.Decimal`, never ``float``. Each currency rounds to its ISO 4217 minor unit
-(USD 2, JPY 0, BHD 3; taken from Babel's CLDR data) with ROUND_HALF_UP, per line, and document totals are
-sums of rounded line amounts, so a document's total always equals the sum of its lines.
+(USD 2, JPY 0, BHD 3, LBP 2, IQD 3) with ROUND_HALF_UP, per line, and document totals are sums of rounded line
+amounts, so a document's total always equals the sum of its lines.
+
+The minor unit comes from ISO's own table (the ``iso4217`` package, updated with each amendment), not from
+CLDR: CLDR's "digits", which Babel gives, are what people usually write and differ from ISO's for a dozen
+currencies (LBP, IQD, RSD, …), and an invoice must keep the minor units the currency has. Babel only writes
+amounts the way a locale writes them (symbol, separators, where the sign goes), with ISO's number of places.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
 
-from babel.numbers import format_currency, get_currency_precision, list_currencies
+from babel import Locale
+from babel.numbers import NumberPattern
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from iso4217 import Currency
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -25,8 +33,14 @@ MAX_AMOUNT = Decimal("900000000000000")
 
 
 @cache
+def _iso_minor_units() -> dict[str, int]:
+    """ISO 4217's currencies with their minor unit; funds and metals without one (XAU, XDR, …) are left out."""
+    return {currency.code: currency.exponent for currency in Currency if currency.exponent is not None}
+
+
 def known_currencies() -> frozenset[str]:
-    return frozenset(list_currencies())
+    """The codes Portico accepts: ISO 4217's current currencies that have a minor unit."""
+    return frozenset(_iso_minor_units())
 
 
 def check_currency(code: str) -> str:
@@ -39,8 +53,8 @@ def check_currency(code: str) -> str:
 
 @cache
 def minor_unit(currency: str) -> int:
-    """Number of decimal places of the currency's minor unit (ISO 4217 exponent)."""
-    return get_currency_precision(check_currency(currency))
+    """Number of decimal places of the currency's minor unit: ISO 4217's exponent (LBP 2, where CLDR says 0)."""
+    return _iso_minor_units()[check_currency(currency)]
 
 
 def to_decimal(value: Decimal | int | str) -> Decimal:
@@ -162,8 +176,18 @@ def too_large_message() -> str:
     return _("Enter an amount of at most %(max)s.") % {"max": f"{MAX_AMOUNT:,}"}
 
 
+@cache
+def _currency_pattern(locale: str, min_places: int, max_places: int) -> NumberPattern:
+    """The locale's currency format with the given number of decimal places instead of CLDR's digits."""
+    pattern = copy.copy(Locale.parse(locale).currency_formats["standard"])
+    pattern.frac_prec = (min_places, max_places)
+    return pattern
+
+
 def format_money(amount: Decimal, currency: str, locale: str = "en_US") -> str:
-    """Show an amount the way the locale writes that currency: ``$1,234.50``, ``¥1,235``, ``1.234,50 €``."""
-    return format_currency(
-        round_money(amount, currency), currency, locale=locale, currency_digits=True, format_type="standard"
+    """Show an amount rounded to the currency's minor unit, the way the locale writes that currency:
+    ``$1,234.50``, ``¥1,235``, ``1.234,50 €``, ``LBP1,234.50``."""
+    places = minor_unit(currency)
+    return _currency_pattern(locale, places, places).apply(
+        round_money(amount, currency), locale, currency=currency, currency_digits=False
     )

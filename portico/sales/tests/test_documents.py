@@ -107,6 +107,21 @@ def test_amounts_round_to_the_customers_currency(org):
     assert (invoice.currency, invoice.total) == ("JPY", Decimal("1001"))
 
 
+@pytest.mark.parametrize(("currency", "total"), [("LBP", "1001.25"), ("IQD", "1001.250"), ("RSD", "1001.25")])
+def test_a_currency_cldr_writes_without_decimals_keeps_its_iso_minor_units(org, currency, total):
+    from portico.testing import CustomerFactory
+
+    customer = CustomerFactory(organization=org, currency=currency)
+    invoice = invoice_create(
+        actor=SETUP,
+        customer=customer,
+        date=today(),
+        lines=[LineInput(description="Tea", quantity="3", rate="333.75")],
+    )
+    invoice.refresh_from_db()
+    assert invoice.total == invoice.balance_due == Decimal(total)
+
+
 def _refused(customer, line_inputs, message, **fields):
     before = db_state(customer)
     with pytest.raises(ValidationError) as exc:
