@@ -40,8 +40,8 @@ def payment_settle(payment: CustomerPayment) -> CustomerPayment:
         raise ValidationError(
             _("The allocations (%(used)s) are more than the payment of %(amount)s.")
             % {
-                "used": format_money(used, payment.currency, payment.organization.locale),
-                "amount": format_money(payment.amount, payment.currency, payment.organization.locale),
+                "used": format_money(used, payment.currency, locale=payment.organization.locale),
+                "amount": format_money(payment.amount, payment.currency, locale=payment.organization.locale),
             }
         )
     payment.unused_amount = unused
@@ -59,8 +59,10 @@ def _allocate(payment: CustomerPayment, allocations: Sequence[tuple[Payable, Dec
         raise ValidationError(
             _("The allocations add up to %(total)s, more than the %(unused)s available on this payment.")
             % {
-                "total": format_money(total, payment.currency, payment.organization.locale),
-                "unused": format_money(payment.unused_amount, payment.currency, payment.organization.locale),
+                "total": format_money(total, payment.currency, locale=payment.organization.locale),
+                "unused": format_money(
+                    payment.unused_amount, payment.currency, locale=payment.organization.locale
+                ),
             }
         )
     seen = set()
@@ -233,7 +235,9 @@ def refund_create(
                 {
                     "amount": _("Only %(available)s is available to refund from %(number)s.")
                     % {
-                        "available": format_money(available, source.currency, source.organization.locale),
+                        "available": format_money(
+                            available, source.currency, locale=source.organization.locale
+                        ),
                         "number": source.number,
                     }
                 }
@@ -360,7 +364,7 @@ def payment_unallocate(*, allocation: PaymentAllocation, actor: Actor) -> None:
                 % {
                     "number": document.number,
                     "available": format_money(
-                        document.retainer_available, document.currency, document.organization.locale
+                        document.retainer_available, document.currency, locale=document.organization.locale
                     ),
                 }
             )

@@ -58,8 +58,12 @@ class ApplyToInvoiceForm(ActionForm):
         self.fields["invoice"].queryset = Invoice.objects.filter(
             organization_id=obj.organization_id
         ).order_by("due_date", "id")
+        locale = obj.organization.locale
         self.fields["invoice"].widget.choices = [("", "---------")] + [
-            (invoice.pk, f"{invoice.number} — {format_money(invoice.balance_due, invoice.currency)}")
+            (
+                invoice.pk,
+                f"{invoice.number} — {format_money(invoice.balance_due, invoice.currency, locale=locale)}",
+            )
             for invoice in Invoice.objects.filter(customer_id=obj.customer_id, currency=obj.currency)
             .payable()
             .order_by("due_date", "id")
@@ -83,6 +87,7 @@ class ApplyCreditsForm(ActionForm):
 
     def __init__(self, data=None, *, obj, request):
         super().__init__(data, obj=obj, request=request)
+        locale = obj.organization.locale
         credit_notes = (
             CreditNote.objects.filter(customer_id=obj.customer_id, currency=obj.currency)
             .open()
@@ -97,7 +102,7 @@ class ApplyCreditsForm(ActionForm):
             (
                 f"creditnote-{cn.pk}",
                 _("Credit note %(number)s — %(amount)s available")
-                % {"number": cn.number, "amount": format_money(cn.balance, cn.currency)},
+                % {"number": cn.number, "amount": format_money(cn.balance, cn.currency, locale=locale)},
             )
             for cn in credit_notes
         ]
@@ -105,7 +110,10 @@ class ApplyCreditsForm(ActionForm):
             (
                 f"retainer-{r.pk}",
                 _("Retainer %(number)s — %(amount)s available")
-                % {"number": r.number, "amount": format_money(r.retainer_available, r.currency)},
+                % {
+                    "number": r.number,
+                    "amount": format_money(r.retainer_available, r.currency, locale=locale),
+                },
             )
             for r in retainers
         ]
@@ -116,7 +124,7 @@ class ApplyCreditsForm(ActionForm):
             (
                 f"payment-{p.pk}",
                 _("Payment %(number)s — %(amount)s unused")
-                % {"number": p.number, "amount": format_money(p.unused_amount, p.currency)},
+                % {"number": p.number, "amount": format_money(p.unused_amount, p.currency, locale=locale)},
             )
             for p in payments
         ]

@@ -73,8 +73,8 @@ class AllocationFieldsMixin:
                 "field": self[name],
                 "kind": _("Invoice") if isinstance(document, Invoice) else _("Retainer invoice"),
                 "due_date": getattr(document, "due_date", None),
-                "total": format_money(document.total, document.currency, locale),
-                "balance": format_money(document.balance_due, document.currency, locale),
+                "total": format_money(document.total, document.currency, locale=locale),
+                "balance": format_money(document.balance_due, document.currency, locale=locale),
             }
             for document, name in self.open_documents
         ]

@@ -186,8 +186,8 @@ def check_payable(
         raise ValidationError(
             _("%(amount)s is more than the %(balance)s due on %(number)s.")
             % {
-                "amount": format_money(amount, currency, invoice.organization.locale),
-                "balance": format_money(invoice.balance_due, currency, invoice.organization.locale),
+                "amount": format_money(amount, currency, locale=invoice.organization.locale),
+                "balance": format_money(invoice.balance_due, currency, locale=invoice.organization.locale),
                 "number": invoice.number,
             }
         )
@@ -218,7 +218,7 @@ def credit_note_apply(
                 % {
                     "number": credit_note.number,
                     "balance": format_money(
-                        credit_note.balance, credit_note.currency, credit_note.organization.locale
+                        credit_note.balance, credit_note.currency, locale=credit_note.organization.locale
                     ),
                 }
             )
@@ -262,7 +262,7 @@ def retainer_apply(
                 % {
                     "number": retainer.number,
                     "available": format_money(
-                        retainer.retainer_available, retainer.currency, retainer.organization.locale
+                        retainer.retainer_available, retainer.currency, locale=retainer.organization.locale
                     ),
                 }
             )
