@@ -184,10 +184,21 @@ def _currency_pattern(locale: str, min_places: int, max_places: int) -> NumberPa
     return pattern
 
 
-def format_money(amount: Decimal, currency: str, locale: str = "en_US") -> str:
+def format_money(amount: Decimal, currency: str, *, locale: str) -> str:
     """Show an amount rounded to the currency's minor unit, the way the locale writes that currency:
-    ``$1,234.50``, ``¥1,235``, ``1.234,50 €``, ``LBP1,234.50``."""
+    ``$1,234.50``, ``¥1,235``, ``1.234,50 €``, ``LBP1,234.50``. Callers pass the organization's locale."""
     places = minor_unit(currency)
     return _currency_pattern(locale, places, places).apply(
         round_money(amount, currency), locale, currency=currency, currency_digits=False
+    )
+
+
+def format_unit_price(rate: Decimal, currency: str, *, locale: str) -> str:
+    """Show a price per unit with its own precision: the currency's places at least, and the rate's further
+    significant places up to the four stored (``$0.005`` a bolt, ``$12.50`` an hour, ``¥0.5`` a gram), so that
+    1,000 × $0.005 = $5.00 reads as it was computed."""
+    places = minor_unit(currency)
+    stored = to_decimal(rate).quantize(Decimal(1).scaleb(-STORED_PLACES), rounding=ROUND_HALF_UP)
+    return _currency_pattern(locale, places, max(places, STORED_PLACES)).apply(
+        stored, locale, currency=currency, currency_digits=False
     )

@@ -14,6 +14,7 @@ from portico.money import (
     check_currency,
     document_totals,
     format_money,
+    format_unit_price,
     is_rounded,
     known_currencies,
     line_amounts,
@@ -61,8 +62,8 @@ def test_currency_where_cldr_differs_keeps_its_iso_minor_unit(currency):
     # Written with exactly that many decimals, whatever the locale.
     decimals = f"{expected:f}".partition(".")[2]
     assert len(decimals) == places
-    assert re.search(rf"1,234\.{decimals}(?!\d)", format_money(amount, currency, "en_US"))
-    assert re.search(rf"1\.234,{decimals}(?!\d)", format_money(amount, currency, "de_DE"))
+    assert re.search(rf"1,234\.{decimals}(?!\d)", format_money(amount, currency, locale="en_US"))
+    assert re.search(rf"1\.234,{decimals}(?!\d)", format_money(amount, currency, locale="de_DE"))
 
 
 def test_every_iso_currency_rounds_to_its_iso_minor_unit():
@@ -249,4 +250,31 @@ def test_parse_amount_refuses_too_many_places_and_negatives(value, currency, mes
     ],
 )
 def test_format_money_writes_amounts_the_locales_way(amount, currency, locale, expected):
-    assert format_money(Decimal(amount), currency, locale) == expected
+    assert format_money(Decimal(amount), currency, locale=locale) == expected
+
+
+def test_format_money_needs_the_locale_by_name():
+    # Every caller says whose way of writing amounts it wants: the organization's.
+    with pytest.raises(TypeError):
+        format_money(Decimal("1"), "USD")  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        format_money(Decimal("1"), "USD", "de_DE")  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("rate", "currency", "locale", "expected"),
+    [
+        ("0.005", "USD", "en_US", "$0.005"),  # 1,000 × $0.005 = $5.00
+        ("0.0050", "USD", "en_US", "$0.005"),  # as stored, four places
+        ("12.5", "USD", "en_US", "$12.50"),  # never fewer places than the currency has
+        ("95", "USD", "en_US", "$95.00"),
+        ("0.1234", "EUR", "de_DE", "0,1234\xa0€"),
+        ("0.5", "JPY", "en_US", "¥0.5"),
+        ("333", "JPY", "en_US", "¥333"),
+        ("1.2345", "BHD", "en_US", "BHD1.2345"),
+        ("1.5", "BHD", "en_US", "BHD1.500"),
+        ("0.00005", "USD", "en_US", "$0.0001"),  # beyond what is stored: half up to four places
+    ],
+)
+def test_a_unit_price_keeps_its_own_precision(rate, currency, locale, expected):
+    assert format_unit_price(Decimal(rate), currency, locale=locale) == expected
