@@ -28,8 +28,14 @@ ZERO = Decimal("0")
 HUNDRED = Decimal("100")
 #: Decimal places the database keeps for every amount; enough for any ISO 4217 minor unit.
 STORED_PLACES = 4
-#: The largest amount Portico accepts: stored as a 64-bit integer of 1/10,000 units, with room to spare.
+#: The largest amount Portico keeps, the same everywhere: a rate, a line, a document's total, a payment, a
+#: refund, an amount typed in a form. Stored as a 64-bit integer of 1/10,000 units it fits with room to spare,
+#: and sums of any number of such amounts stay exact on SQLite and PostgreSQL (``portico.fields.money_sum``).
 MAX_AMOUNT = Decimal("900000000000000")
+#: Digits and decimal places of a line's quantity: at most 9,999,999,999.9999.
+QUANTITY_DIGITS = 14
+QUANTITY_PLACES = 4
+MAX_QUANTITY = Decimal(10) ** (QUANTITY_DIGITS - QUANTITY_PLACES) - Decimal(1).scaleb(-QUANTITY_PLACES)
 
 
 @cache
@@ -114,7 +120,8 @@ def line_amounts(
     discount_percent: Decimal = ZERO,
     tax_percent: Decimal = ZERO,
 ) -> LineAmounts:
-    """Compute one line. Refuses negative quantities, rates, discounts and taxes, and discounts over 100 %."""
+    """Compute one line. Refuses negative quantities, rates, discounts and taxes, discounts over 100 %, and a
+    quantity, rate or line amount beyond what Portico keeps (:data:`MAX_QUANTITY`, :data:`MAX_AMOUNT`)."""
     quantity, rate = to_decimal(quantity), to_decimal(rate)
     discount_percent, tax_percent = to_decimal(discount_percent), to_decimal(tax_percent)
     errors = {}
@@ -126,12 +133,30 @@ def line_amounts(
         errors["discount_percent"] = _("Discount must be between 0 and 100 %.")
     if tax_percent < 0:
         errors["tax_percent"] = _("Tax rate cannot be negative.")
+    if quantity > MAX_QUANTITY:
+        errors["quantity"] = _("Quantity can be at most %(max)s.") % {"max": f"{MAX_QUANTITY:,}"}
+    if rate > MAX_AMOUNT:
+        errors["rate"] = too_large_message()
     if errors:
         raise ValidationError(errors)
+    # Each product is compared with the maximum before it is rounded: far beyond it, rounding to the minor unit
+    # would need more digits than Decimal arithmetic keeps.
+    if quantity * rate > MAX_AMOUNT:
+        raise ValidationError(
+            {"amount": _("Quantity × rate comes to more than %(max)s, the most a line can hold.") % _max()}
+        )
     gross = round_money(quantity * rate, currency)
     discount = round_money(gross * discount_percent / HUNDRED, currency)
     net = gross - discount
-    tax = round_money(net * tax_percent / HUNDRED, currency)
+    exact_tax = net * tax_percent / HUNDRED
+    if net + exact_tax > MAX_AMOUNT:  # then rounded too, as the maximum is a whole number
+        raise ValidationError(
+            {
+                "amount": _("With its tax the line comes to more than %(max)s, the most a line can hold.")
+                % _max()
+            }
+        )
+    tax = round_money(exact_tax, currency)
     return LineAmounts(gross=gross, discount=discount, net=net, tax=tax, total=net + tax)
 
 
@@ -172,8 +197,13 @@ def parse_amount(value: Decimal | int | str, currency: str, *, field: str = "amo
     return round_money(amount, currency)
 
 
+def _max() -> dict[str, str]:
+    return {"max": f"{MAX_AMOUNT:,}"}
+
+
 def too_large_message() -> str:
-    return _("Enter an amount of at most %(max)s.") % {"max": f"{MAX_AMOUNT:,}"}
+    """What every amount beyond :data:`MAX_AMOUNT` is refused with."""
+    return _("Enter an amount of at most %(max)s.") % _max()
 
 
 @cache

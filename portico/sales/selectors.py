@@ -9,16 +9,16 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 
-from portico.money import ZERO
+from portico.fields import money_sum
 from portico.payments.models import CustomerPayment
 
 from .models import CreditNote, Invoice, Quote, RetainerInvoice
 
 
 def _total(queryset: QuerySet, field: str) -> Decimal:
-    return queryset.aggregate(total=Sum(field))["total"] or ZERO
+    return money_sum(queryset, field)
 
 
 def open_invoices(*, customer) -> QuerySet[Invoice]:

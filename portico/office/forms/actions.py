@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portico.fields import MoneyFormField
 from portico.money import format_money, round_money
 from portico.payments.models import CustomerPayment, PaymentMode
 from portico.sales.models import CreditNote, Invoice, RetainerInvoice
@@ -28,7 +29,7 @@ class ReasonForm(ActionForm):
 
 
 class RefundForm(ActionForm):
-    amount = forms.DecimalField(label=gettext_lazy("Amount"), max_digits=15, decimal_places=4)
+    amount = MoneyFormField(label=gettext_lazy("Amount"))
     date = forms.DateField(label=gettext_lazy("Date"))
     mode = forms.ChoiceField(label=gettext_lazy("Payment mode"), choices=PaymentMode.choices)
     reference = forms.CharField(label=gettext_lazy("Reference"), max_length=100, required=False)
@@ -50,7 +51,7 @@ class ApplyToInvoiceForm(ActionForm):
     """Apply a credit note's credit or a retainer's available amount to one of the customer's open invoices."""
 
     invoice = forms.ModelChoiceField(label=gettext_lazy("Invoice"), queryset=Invoice.objects.none())
-    amount = forms.DecimalField(label=gettext_lazy("Amount"), max_digits=15, decimal_places=4)
+    amount = MoneyFormField(label=gettext_lazy("Amount"))
 
     def __init__(self, data=None, *, obj, request):
         super().__init__(data, obj=obj, request=request)
@@ -83,7 +84,7 @@ class ApplyCreditsForm(ActionForm):
     """On an invoice's page: apply one of the customer's credit notes, retainers or unused payments to it."""
 
     source = forms.ChoiceField(label=gettext_lazy("Credit to apply"))
-    amount = forms.DecimalField(label=gettext_lazy("Amount"), max_digits=15, decimal_places=4)
+    amount = MoneyFormField(label=gettext_lazy("Amount"))
 
     def __init__(self, data=None, *, obj, request):
         super().__init__(data, obj=obj, request=request)

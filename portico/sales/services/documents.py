@@ -20,7 +20,7 @@ from portico.activity.services import audit_record
 from portico.actors import Actor
 from portico.catalog.models import Item, Tax
 from portico.customers.models import Customer
-from portico.money import ZERO, document_totals, to_decimal
+from portico.money import MAX_AMOUNT, ZERO, document_totals, format_money, to_decimal
 from portico.organizations.models import NumberSeries
 from portico.organizations.services import number_next
 
@@ -227,6 +227,20 @@ def _price_lines(document: SalesDocument, lines: list) -> None:
     if errors:
         raise ValidationError({"lines": errors})
     totals = document_totals(computed, document.currency)
+    if totals.total > MAX_AMOUNT:
+        locale = document.organization.locale
+        raise ValidationError(
+            {
+                "lines": _(
+                    "The lines add up to %(total)s, more than %(max)s, the most one %(kind)s can hold."
+                )
+                % {
+                    "total": format_money(totals.total, document.currency, locale=locale),
+                    "max": format_money(MAX_AMOUNT, document.currency, locale=locale),
+                    "kind": kind_of(document).label,
+                }
+            }
+        )
     document.subtotal = totals.subtotal
     document.discount_total = totals.discount_total
     document.tax_total = totals.tax_total

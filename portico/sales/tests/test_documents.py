@@ -280,7 +280,7 @@ def test_a_line_too_large_to_store_is_refused_instead_of_overflowing(customer_a)
     _refused(
         customer_a,
         [LineInput(description="x", quantity="9999999999", rate="99999999")],
-        "Line 1: Enter an amount of at most 900,000,000,000,000.",
+        "Line 1: Quantity × rate comes to more than 900,000,000,000,000, the most a line can hold.",
     )
 
 
@@ -290,5 +290,10 @@ def test_lines_that_add_up_beyond_what_can_be_stored_are_refused(customer_a):
         invoice_create(
             actor=SETUP, customer=customer_a, date=today(), lines=lines("600000000000000", "600000000000000")
         )
-    assert exc.value.message_dict["total"] == ["Enter an amount of at most 900,000,000,000,000."]
+    assert exc.value.message_dict == {
+        "lines": [
+            "The lines add up to $1,200,000,000,000,000.00, more than $900,000,000,000,000.00, "
+            "the most one invoice can hold."
+        ]
+    }
     assert db_state(customer_a) == before
