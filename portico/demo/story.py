@@ -180,7 +180,7 @@ def blue_harbor(s: _Story) -> None:
         s.comment(
             d["bh_care"],
             day,
-            f"Thanks! Your wire also covered more than was due: {format_money(payment.unused_amount, 'USD')} "
+            f"Thanks! Your wire also covered more than was due: {format_money(payment.unused_amount, payment.currency, locale=payment.organization.locale)} "
             "stays on your account as credit for the next invoice.",
             in_portal=True,
         )
@@ -230,7 +230,7 @@ def blue_harbor(s: _Story) -> None:
         payment = s.pay(
             c, day, [(invoice, part_of(s.balance(invoice), "0.4"))], mode=PaymentMode.CARD, online_by=maya
         )
-        amount = format_money(payment.amount, payment.currency)
+        amount = format_money(payment.amount, payment.currency, locale=payment.organization.locale)
         s.notify(day, N.PAYMENT_MADE, f"Maya Chen paid {amount} online ({payment.number}).", payment)
 
     @s.on(6)

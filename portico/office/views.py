@@ -88,7 +88,7 @@ def record_payment(request: HttpRequest, customer_id: int, *, model_admin) -> Ht
                 _("Payment %(number)s of %(amount)s was recorded.")
                 % {
                     "number": payment.number,
-                    "amount": format_money(payment.amount, payment.currency, organization.locale),
+                    "amount": format_money(payment.amount, payment.currency, locale=organization.locale),
                 },
             )
             return HttpResponseRedirect(admin_change_url(payment))

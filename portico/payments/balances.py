@@ -21,8 +21,8 @@ def payment_settle(payment: CustomerPayment) -> CustomerPayment:
         raise ValidationError(
             _("The allocations (%(used)s) are more than the payment of %(amount)s.")
             % {
-                "used": format_money(used, payment.currency, payment.organization.locale),
-                "amount": format_money(payment.amount, payment.currency, payment.organization.locale),
+                "used": format_money(used, payment.currency, locale=payment.organization.locale),
+                "amount": format_money(payment.amount, payment.currency, locale=payment.organization.locale),
             }
         )
     payment.unused_amount = unused

@@ -143,8 +143,8 @@ def credit_use(
             kind.too_much
             % {
                 "number": source.number,
-                "left": format_money(left, source.currency, locale),
-                "total": format_money(total, source.currency, locale),
+                "left": format_money(left, source.currency, locale=locale),
+                "total": format_money(total, source.currency, locale=locale),
             }
         )
     seen = set()
@@ -257,7 +257,7 @@ def credit_remove(*, use: Use, actor: Actor) -> None:
                 % {
                     "number": document.number,
                     "available": format_money(
-                        document.retainer_available, document.currency, document.organization.locale
+                        document.retainer_available, document.currency, locale=document.organization.locale
                     ),
                 }
             )

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portico.fields import MoneyField
+from portico.money import format_money
 
 
 class PaymentMode(models.TextChoices):
@@ -103,7 +104,8 @@ class PaymentAllocation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.payment} → {self.invoice or self.retainer_invoice}: {self.amount}"
+        amount = format_money(self.amount, self.payment.currency, locale=self.organization.locale)
+        return f"{self.payment} → {self.invoice or self.retainer_invoice}: {amount}"
 
     @property
     def document(self):

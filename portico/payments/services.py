@@ -147,7 +147,9 @@ def refund_create(
                 {
                     "amount": _("Only %(available)s is available to refund from %(number)s.")
                     % {
-                        "available": format_money(available, source.currency, source.organization.locale),
+                        "available": format_money(
+                            available, source.currency, locale=source.organization.locale
+                        ),
                         "number": source.number,
                     }
                 }

@@ -10,17 +10,17 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Subquery, Sum
+from django.db.models import Count, QuerySet, Subquery
 
 from portico.customers.models import Customer
-from portico.money import ZERO
+from portico.fields import money_from_parts, money_sum, money_sum_parts
 from portico.payments.models import CustomerPayment
 
 from .models import CreditNote, Invoice, Quote, RetainerInvoice
 
 
 def _total(queryset: QuerySet, field: str) -> Decimal:
-    return queryset.aggregate(total=Sum(field))["total"] or ZERO
+    return money_sum(queryset, field)
 
 
 def open_invoices(*, customer) -> QuerySet[Invoice]:
@@ -84,9 +84,19 @@ class CustomerBalances:
     pending_approvals: int
 
 
-def _sum_of(queryset: QuerySet, field: str) -> Subquery:
-    """The sum of ``field`` over ``queryset`` (rows of one customer), as a subquery of another query."""
-    return Subquery(queryset.order_by().values("customer").annotate(total=Sum(field)).values("total"))
+def _sums_of(name: str, queryset: QuerySet, field: str) -> dict[str, Subquery]:
+    """The exact sum of money ``field`` over ``queryset`` (rows of one customer), as two subqueries of another
+    query, ``name`` high and low; ``_money_of`` adds them up."""
+    grouped = queryset.order_by().values("customer")
+    high, low = money_sum_parts(field)
+    return {
+        f"{name}_high": Subquery(grouped.annotate(part=high).values("part")),
+        f"{name}_low": Subquery(grouped.annotate(part=low).values("part")),
+    }
+
+
+def _money_of(figures: dict, name: str) -> Decimal:
+    return money_from_parts(figures[f"{name}_high"], figures[f"{name}_low"])
 
 
 def _count_of(queryset: QuerySet) -> Subquery:
@@ -103,16 +113,21 @@ def customer_balances(*, customer, today: datetime.date | None = None) -> Custom
     figures = (
         Customer.objects.filter(pk=customer.pk)
         .values(
-            receivable=_sum_of(open_invoices(customer=customer), "balance_due"),
-            overdue=_sum_of(overdue_invoices(customer=customer, today=today), "balance_due"),
-            credit_notes=_sum_of(CreditNote.objects.filter(customer=customer).open(), "balance"),
-            unused_payments=_sum_of(
-                CustomerPayment.objects.filter(customer=customer, unused_amount__gt=0), "unused_amount"
+            **_sums_of("receivable", open_invoices(customer=customer), "balance_due"),
+            **_sums_of("overdue", overdue_invoices(customer=customer, today=today), "balance_due"),
+            **_sums_of("credit_notes", CreditNote.objects.filter(customer=customer).open(), "balance"),
+            **_sums_of(
+                "unused_payments",
+                CustomerPayment.objects.filter(customer=customer, unused_amount__gt=0),
+                "unused_amount",
             ),
-            outstanding_retainers=_sum_of(
-                RetainerInvoice.objects.filter(customer=customer).open(), "balance_due"
+            **_sums_of(
+                "outstanding_retainers",
+                RetainerInvoice.objects.filter(customer=customer).open(),
+                "balance_due",
             ),
-            available_retainer=_sum_of(
+            **_sums_of(
+                "available_retainer",
                 RetainerInvoice.objects.filter(customer=customer).with_retainer_available(),
                 "retainer_available",
             ),
@@ -123,11 +138,11 @@ def customer_balances(*, customer, today: datetime.date | None = None) -> Custom
     )
     return CustomerBalances(
         currency=customer.currency,
-        receivable=figures["receivable"] or ZERO,
-        overdue=figures["overdue"] or ZERO,
-        available_credits=(figures["credit_notes"] or ZERO) + (figures["unused_payments"] or ZERO),
-        outstanding_retainers=figures["outstanding_retainers"] or ZERO,
-        available_retainer=figures["available_retainer"] or ZERO,
+        receivable=_money_of(figures, "receivable"),
+        overdue=_money_of(figures, "overdue"),
+        available_credits=_money_of(figures, "credit_notes") + _money_of(figures, "unused_payments"),
+        outstanding_retainers=_money_of(figures, "outstanding_retainers"),
+        available_retainer=_money_of(figures, "available_retainer"),
         last_payment=customer_last_payment(customer=customer),
         open_quotes=figures["open_quotes"] or 0,
         pending_approvals=figures["pending_approvals"] or 0,

@@ -5,10 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
 
 from portico.catalog.models import Item
+from portico.fields import MoneyFormField, money_sum
+from portico.money import MAX_AMOUNT
 from portico.testing import ItemFactory
 
 
@@ -66,8 +69,6 @@ def test_a_float_is_refused_by_the_field(org):
 
 
 def test_an_amount_beyond_the_stored_range_fails_validation(org):
-    from django.core.exceptions import ValidationError
-
     item = Item(organization=org, name="Too dear", rate=Decimal("900000000000000.0001"))
     with pytest.raises(ValidationError) as exc:
         item.full_clean()
@@ -77,3 +78,37 @@ def test_an_amount_beyond_the_stored_range_fails_validation(org):
     item.save()
     item.refresh_from_db()
     assert item.rate == Decimal("900000000000000")
+
+
+def test_money_sum_is_exact_and_zero_for_no_rows(org):
+    assert money_sum(Item.objects.filter(organization=org), "rate") == Decimal("0")
+    for index, value in enumerate(["0.0001", "19.99", "1234567.891", "0.1", "0.2"]):
+        ItemFactory(organization=org, name=f"item {index}", rate=Decimal(value))
+    total = money_sum(Item.objects.filter(organization=org), "rate")
+    assert total == Decimal("1234588.1811")
+    assert str(total) == "1234588.1811"
+
+
+def test_amounts_at_the_maximum_sum_exactly_on_every_database(org):
+    # A plain SUM of the stored integers overflows SQLite's 64 bits from the second amount at the maximum on.
+    Item.objects.bulk_create(
+        Item(organization=org, name=f"dear {i}", rate=MAX_AMOUNT - Decimal("0.0001") * i) for i in range(25)
+    )
+    total = money_sum(Item.objects.filter(organization=org), "rate")
+    assert total == 25 * MAX_AMOUNT - Decimal("0.0001") * sum(range(25))
+    assert total == Decimal("22499999999999999.9700")
+
+
+def test_an_amount_form_field_takes_the_maximum_and_refuses_beyond_it():
+    field = MoneyFormField()
+    assert field.clean("900000000000000") == MAX_AMOUNT
+    assert field.clean("899999999999999.9999") == Decimal("899999999999999.9999")
+    with pytest.raises(ValidationError) as exc:
+        field.clean("900000000000000.01")
+    assert exc.value.messages == ["Enter an amount of at most 900,000,000,000,000."]
+    with pytest.raises(ValidationError) as exc:
+        field.clean("1e30")
+    assert exc.value.messages == ["Enter an amount of at most 900,000,000,000,000."]
+    with pytest.raises(ValidationError) as exc:
+        field.clean("1.00001")
+    assert exc.value.messages == ["Ensure that there are no more than 4 decimal places."]

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from babel.numbers import get_currency_precision, list_currencies
 from django.core.exceptions import ValidationError
+from iso4217 import Currency
 
 from portico.money import (
     check_currency,
     document_totals,
     format_money,
+    format_unit_price,
     is_rounded,
+    known_currencies,
     line_amounts,
     minor_unit,
     parse_amount,
@@ -23,6 +28,56 @@ from portico.money import (
 @pytest.mark.parametrize(("currency", "places"), [("USD", 2), ("EUR", 2), ("JPY", 0), ("BHD", 3), ("usd", 2)])
 def test_minor_unit_follows_iso_4217(currency, places):
     assert minor_unit(currency) == places
+
+
+def _currencies_where_cldr_and_iso_differ() -> list[str]:
+    """Every currency whose minor unit in ISO 4217 is not the number of digits CLDR (Babel) gives it."""
+    cldr = set(list_currencies())
+    return sorted(
+        currency.code
+        for currency in Currency
+        if currency.exponent is not None
+        and currency.code in cldr
+        and get_currency_precision(currency.code) != currency.exponent
+    )
+
+
+CLDR_DIFFERS = _currencies_where_cldr_and_iso_differ()
+
+
+def test_cldr_and_iso_differ_for_a_dozen_currencies():
+    # Guards the test below against passing over an empty list if either table changes shape.
+    assert len(CLDR_DIFFERS) >= 10
+    assert {"LBP", "IQD", "RSD", "IRR"} <= set(CLDR_DIFFERS)
+
+
+@pytest.mark.parametrize("currency", CLDR_DIFFERS)
+def test_currency_where_cldr_differs_keeps_its_iso_minor_unit(currency):
+    places = Currency(currency).exponent
+    assert minor_unit(currency) == places
+    amount = Decimal("1234.5678")
+    expected = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    assert round_money(amount, currency) == expected
+    assert parse_amount(str(expected), currency) == expected  # its minor units can be entered
+    # Written with exactly that many decimals, whatever the locale.
+    decimals = f"{expected:f}".partition(".")[2]
+    assert len(decimals) == places
+    assert re.search(rf"1,234\.{decimals}(?!\d)", format_money(amount, currency, locale="en_US"))
+    assert re.search(rf"1\.234,{decimals}(?!\d)", format_money(amount, currency, locale="de_DE"))
+
+
+def test_every_iso_currency_rounds_to_its_iso_minor_unit():
+    iso = {currency.code: currency.exponent for currency in Currency if currency.exponent is not None}
+    assert known_currencies() == frozenset(iso)
+    assert {code: minor_unit(code) for code in iso} == iso
+
+
+@pytest.mark.parametrize("code", ["DEM", "XAU", "XXX"])
+def test_a_currency_iso_4217_gives_no_minor_unit_is_refused(code):
+    # A withdrawn currency (Deutsche Mark), a metal and "no currency" have no minor unit to round to.
+    with pytest.raises(ValidationError) as exc:
+        check_currency(code)
+    assert exc.value.messages == [f"“{code}” is not a known currency code."]
 
 
 @pytest.mark.parametrize(
@@ -189,7 +244,37 @@ def test_parse_amount_refuses_too_many_places_and_negatives(value, currency, mes
         ("1234.5", "JPY", "ja_JP", "￥1,235"),
         ("1234.5678", "BHD", "en_US", "BHD1,234.568"),
         ("0.005", "USD", "en_US", "$0.01"),
+        ("1234.5", "LBP", "en_US", "LBP1,234.50"),
+        ("1234.5678", "IQD", "de_DE", "1.234,568\xa0IQD"),
+        ("1234.5678", "CLF", "en_US", "CLF1,234.5678"),
     ],
 )
 def test_format_money_writes_amounts_the_locales_way(amount, currency, locale, expected):
-    assert format_money(Decimal(amount), currency, locale) == expected
+    assert format_money(Decimal(amount), currency, locale=locale) == expected
+
+
+def test_format_money_needs_the_locale_by_name():
+    # Every caller says whose way of writing amounts it wants: the organization's.
+    with pytest.raises(TypeError):
+        format_money(Decimal("1"), "USD")  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        format_money(Decimal("1"), "USD", "de_DE")  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("rate", "currency", "locale", "expected"),
+    [
+        ("0.005", "USD", "en_US", "$0.005"),  # 1,000 × $0.005 = $5.00
+        ("0.0050", "USD", "en_US", "$0.005"),  # as stored, four places
+        ("12.5", "USD", "en_US", "$12.50"),  # never fewer places than the currency has
+        ("95", "USD", "en_US", "$95.00"),
+        ("0.1234", "EUR", "de_DE", "0,1234\xa0€"),
+        ("0.5", "JPY", "en_US", "¥0.5"),
+        ("333", "JPY", "en_US", "¥333"),
+        ("1.2345", "BHD", "en_US", "BHD1.2345"),
+        ("1.5", "BHD", "en_US", "BHD1.500"),
+        ("0.00005", "USD", "en_US", "$0.0001"),  # beyond what is stored: half up to four places
+    ],
+)
+def test_a_unit_price_keeps_its_own_precision(rate, currency, locale, expected):
+    assert format_unit_price(Decimal(rate), currency, locale=locale) == expected

@@ -114,7 +114,7 @@ def money_column(field: str, label: str, locale: str, *, currency_attr: str = "c
     """A changelist column showing an amount in the row's currency, written the organization's way."""
 
     def column(obj):
-        return format_money(getattr(obj, field), getattr(obj, currency_attr), locale)
+        return format_money(getattr(obj, field), getattr(obj, currency_attr), locale=locale)
 
     column.short_description = label
     column.admin_order_field = field

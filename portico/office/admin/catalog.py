@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext as _
 
 from portico.catalog.models import Item, Tax
-from portico.money import format_money
+from portico.money import format_unit_price
 from portico.office.forms import OfficeModelForm
 from portico.office.site import office_site
 
@@ -36,7 +36,7 @@ class ItemAdmin(OrgScopedAdmin):
         organization = request_organization(request)
 
         def rate(obj):
-            return format_money(obj.rate, organization.base_currency, organization.locale)
+            return format_unit_price(obj.rate, organization.base_currency, locale=organization.locale)
 
         rate.short_description = _("Rate")
         rate.admin_order_field = "rate"

@@ -164,7 +164,7 @@ class CustomerAdmin(StatusActionsMixin, OrgScopedAdmin):
         balances = customer_balances(customer=obj, today=organization_today(request))
 
         def money(amount):
-            return format_money(amount, balances.currency, locale)
+            return format_money(amount, balances.currency, locale=locale)
 
         last = balances.last_payment
         figures = [
@@ -202,7 +202,7 @@ class CustomerAdmin(StatusActionsMixin, OrgScopedAdmin):
                         link(document),
                         cell(document.date),
                         cell(status_label(document, today)),
-                        cell(format_money(document.total, document.currency, locale)),
+                        cell(format_money(document.total, document.currency, locale=locale)),
                     ]
                 )
         payments = [
@@ -210,7 +210,7 @@ class CustomerAdmin(StatusActionsMixin, OrgScopedAdmin):
                 link(p),
                 cell(p.date),
                 cell(p.get_mode_display()),
-                cell(format_money(p.amount, p.currency, locale)),
+                cell(format_money(p.amount, p.currency, locale=locale)),
             ]
             for p in CustomerPayment.objects.filter(customer=obj).order_by("-date", "-id")[:RECENT]
         ]

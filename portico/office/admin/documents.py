@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from portico.activity.models import ViewEvent
 from portico.activity.selectors import document_version, view_marker_for, viewed_exists
-from portico.money import format_money
+from portico.money import format_money, format_unit_price
 from portico.office.forms import DocumentHeaderForm, LineForm, LineFormSet
 from portico.payments.credits import credit_apply
 from portico.payments.services import refund_create
@@ -52,11 +52,11 @@ class LineInline(OrgScopedInline):
     def line_amount(self, line):
         if not line.pk:
             return ""
-        return format_money(line.total, line.document.currency, line.document.organization.locale)
+        return format_money(line.total, line.document.currency, locale=line.document.organization.locale)
 
     @admin.display(description=gettext_lazy("rate"))
     def rate_money(self, line):
-        return format_money(line.rate, line.document.currency, line.document.organization.locale)
+        return format_unit_price(line.rate, line.document.currency, locale=line.document.organization.locale)
 
     @admin.display(description=gettext_lazy("quantity"))
     def quantity_display(self, line):
@@ -254,23 +254,23 @@ class DocumentAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
 
     @admin.display(description=gettext_lazy("subtotal"))
     def subtotal_money(self, obj):
-        return format_money(obj.subtotal, obj.currency, obj.organization.locale)
+        return format_money(obj.subtotal, obj.currency, locale=obj.organization.locale)
 
     @admin.display(description=gettext_lazy("discount"))
     def discount_money(self, obj):
-        return format_money(obj.discount_total, obj.currency, obj.organization.locale)
+        return format_money(obj.discount_total, obj.currency, locale=obj.organization.locale)
 
     @admin.display(description=gettext_lazy("tax"))
     def tax_money(self, obj):
-        return format_money(obj.tax_total, obj.currency, obj.organization.locale)
+        return format_money(obj.tax_total, obj.currency, locale=obj.organization.locale)
 
     @admin.display(description=gettext_lazy("total"))
     def total_money(self, obj):
-        return format_money(obj.total, obj.currency, obj.organization.locale)
+        return format_money(obj.total, obj.currency, locale=obj.organization.locale)
 
     @admin.display(description=gettext_lazy("balance due"))
     def balance_money(self, obj):
-        return format_money(obj.balance_due, obj.currency, obj.organization.locale)
+        return format_money(obj.balance_due, obj.currency, locale=obj.organization.locale)
 
     def get_readonly_fields(self, request, obj=None):
         base = list(super().get_readonly_fields(request, obj))

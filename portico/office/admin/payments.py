@@ -61,7 +61,7 @@ def _describe_allocation(allocation: PaymentAllocation) -> str:
     return _("%(document)s: %(amount)s, allocated on %(date)s") % {
         "document": allocation.document,
         "amount": format_money(
-            allocation.amount, allocation.payment.currency, allocation.organization.locale
+            allocation.amount, allocation.payment.currency, locale=allocation.organization.locale
         ),
         "date": formats.localize(allocation.date),
     }
@@ -76,7 +76,7 @@ def _delete_refund(request, refund, data):
 class MoneyDisplayMixin:
     @admin.display(description=gettext_lazy("amount"))
     def amount_money(self, obj):
-        return format_money(obj.amount, obj.currency, obj.organization.locale)
+        return format_money(obj.amount, obj.currency, locale=obj.organization.locale)
 
 
 @admin.register(CustomerPayment, site=office_site)
@@ -148,11 +148,11 @@ class CustomerPaymentAdmin(MoneyDisplayMixin, StatusActionsMixin, OrgScopedAdmin
 
     @admin.display(description=gettext_lazy("bank charges"))
     def bank_charges_money(self, obj):
-        return format_money(obj.bank_charges, obj.currency, obj.organization.locale)
+        return format_money(obj.bank_charges, obj.currency, locale=obj.organization.locale)
 
     @admin.display(description=gettext_lazy("unused amount"))
     def unused_money(self, obj):
-        return format_money(obj.unused_amount, obj.currency, obj.organization.locale)
+        return format_money(obj.unused_amount, obj.currency, locale=obj.organization.locale)
 
     @admin.display(description=gettext_lazy("customer"), ordering="customer__display_name")
     def customer_column(self, obj):
@@ -221,7 +221,7 @@ class CustomerPaymentAdmin(MoneyDisplayMixin, StatusActionsMixin, OrgScopedAdmin
         locale = obj.organization.locale
 
         def money(amount):
-            return cell(format_money(amount, obj.currency, locale))
+            return cell(format_money(amount, obj.currency, locale=locale))
 
         allocations = [
             [link(a.document), cell(a.date), money(a.amount), self.row_button(obj, "unallocate", a)]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portico.activity.selectors import view_marker_for, viewed_exists
-from portico.money import format_money
+from portico.money import format_unit_price
 from portico.office.forms import OfficeModelForm, ReasonForm, TimeEntryForm, TimesheetApprovalForm
 from portico.office.site import office_site
 from portico.projects.models import Project, Task, TimeEntry, TimesheetApproval
@@ -132,7 +132,7 @@ class ProjectAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
         tasks = [
             [
                 cell(task.name),
-                cell(format_money(task.rate, currency, locale)),
+                cell(format_unit_price(task.rate, currency, locale=locale)),
                 cell(hours(task.logged_hours)),
                 cell(hours(task.billed_hours)),
                 cell(hours(task.unbilled_hours)),

@@ -68,7 +68,7 @@ def _describe_application(application) -> str:
     return _("%(source)s applied to %(invoice)s: %(amount)s, on %(date)s") % {
         "source": source,
         "invoice": application.invoice,
-        "amount": format_money(application.amount, source.currency, source.organization.locale),
+        "amount": format_money(application.amount, source.currency, locale=source.organization.locale),
         "date": formats.localize(application.date),
     }
 
@@ -235,7 +235,7 @@ class InvoiceAdmin(PaymentsPanelMixin, DocumentAdmin):
         locale = obj.organization.locale
 
         def money(amount):
-            return cell(format_money(amount, obj.currency, locale))
+            return cell(format_money(amount, obj.currency, locale=locale))
 
         payments = [
             [link(a.payment), cell(a.date), money(a.amount)]
@@ -330,13 +330,13 @@ class RetainerInvoiceAdmin(PaymentsPanelMixin, DocumentAdmin):
 
     @admin.display(description=gettext_lazy("available retainer"))
     def available_money(self, obj):
-        return format_money(obj.retainer_available, obj.currency, obj.organization.locale)
+        return format_money(obj.retainer_available, obj.currency, locale=obj.organization.locale)
 
     def tables(self, request, obj):
         locale = obj.organization.locale
 
         def money(amount):
-            return cell(format_money(amount, obj.currency, locale))
+            return cell(format_money(amount, obj.currency, locale=locale))
 
         headers = [_("Number"), _("Date"), _("Amount")]
         return [
@@ -430,7 +430,7 @@ class CreditNoteAdmin(DocumentAdmin):
 
     @admin.display(description=gettext_lazy("credits remaining"))
     def credits_money(self, obj):
-        return format_money(obj.balance, obj.currency, obj.organization.locale)
+        return format_money(obj.balance, obj.currency, locale=obj.organization.locale)
 
     def get_list_display(self, request):
         columns = super().get_list_display(request)
@@ -440,7 +440,7 @@ class CreditNoteAdmin(DocumentAdmin):
         locale = obj.organization.locale
 
         def money(amount):
-            return cell(format_money(amount, obj.currency, locale))
+            return cell(format_money(amount, obj.currency, locale=locale))
 
         return credit_use_tables(self, obj, money)
 

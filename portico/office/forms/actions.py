@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portico.fields import MoneyFormField
 from portico.money import format_money, round_money
 from portico.payments.models import CustomerPayment, PaymentMode
 from portico.sales.models import CreditNote, Invoice, RetainerInvoice
@@ -28,7 +29,7 @@ class ReasonForm(ActionForm):
 
 
 class RefundForm(ActionForm):
-    amount = forms.DecimalField(label=gettext_lazy("Amount"), max_digits=15, decimal_places=4)
+    amount = MoneyFormField(label=gettext_lazy("Amount"))
     date = forms.DateField(label=gettext_lazy("Date"))
     mode = forms.ChoiceField(label=gettext_lazy("Payment mode"), choices=PaymentMode.choices)
     reference = forms.CharField(label=gettext_lazy("Reference"), max_length=100, required=False)
@@ -50,7 +51,7 @@ class ApplyToInvoiceForm(ActionForm):
     """Apply a credit note's credit or a retainer's available amount to one of the customer's open invoices."""
 
     invoice = forms.ModelChoiceField(label=gettext_lazy("Invoice"), queryset=Invoice.objects.none())
-    amount = forms.DecimalField(label=gettext_lazy("Amount"), max_digits=15, decimal_places=4)
+    amount = MoneyFormField(label=gettext_lazy("Amount"))
 
     def __init__(self, data=None, *, obj, request):
         super().__init__(data, obj=obj, request=request)
@@ -58,8 +59,12 @@ class ApplyToInvoiceForm(ActionForm):
         self.fields["invoice"].queryset = Invoice.objects.filter(
             organization_id=obj.organization_id
         ).order_by("due_date", "id")
+        locale = obj.organization.locale
         self.fields["invoice"].widget.choices = [("", "---------")] + [
-            (invoice.pk, f"{invoice.number} — {format_money(invoice.balance_due, invoice.currency)}")
+            (
+                invoice.pk,
+                f"{invoice.number} — {format_money(invoice.balance_due, invoice.currency, locale=locale)}",
+            )
             for invoice in Invoice.objects.filter(customer_id=obj.customer_id, currency=obj.currency)
             .payable()
             .order_by("due_date", "id")
@@ -79,10 +84,11 @@ class ApplyCreditsForm(ActionForm):
     """On an invoice's page: apply one of the customer's credit notes, retainers or unused payments to it."""
 
     source = forms.ChoiceField(label=gettext_lazy("Credit to apply"))
-    amount = forms.DecimalField(label=gettext_lazy("Amount"), max_digits=15, decimal_places=4)
+    amount = MoneyFormField(label=gettext_lazy("Amount"))
 
     def __init__(self, data=None, *, obj, request):
         super().__init__(data, obj=obj, request=request)
+        locale = obj.organization.locale
         credit_notes = (
             CreditNote.objects.filter(customer_id=obj.customer_id, currency=obj.currency)
             .open()
@@ -97,7 +103,7 @@ class ApplyCreditsForm(ActionForm):
             (
                 f"creditnote-{cn.pk}",
                 _("Credit note %(number)s — %(amount)s available")
-                % {"number": cn.number, "amount": format_money(cn.balance, cn.currency)},
+                % {"number": cn.number, "amount": format_money(cn.balance, cn.currency, locale=locale)},
             )
             for cn in credit_notes
         ]
@@ -105,7 +111,10 @@ class ApplyCreditsForm(ActionForm):
             (
                 f"retainer-{r.pk}",
                 _("Retainer %(number)s — %(amount)s available")
-                % {"number": r.number, "amount": format_money(r.retainer_available, r.currency)},
+                % {
+                    "number": r.number,
+                    "amount": format_money(r.retainer_available, r.currency, locale=locale),
+                },
             )
             for r in retainers
         ]
@@ -116,7 +125,7 @@ class ApplyCreditsForm(ActionForm):
             (
                 f"payment-{p.pk}",
                 _("Payment %(number)s — %(amount)s unused")
-                % {"number": p.number, "amount": format_money(p.unused_amount, p.currency)},
+                % {"number": p.number, "amount": format_money(p.unused_amount, p.currency, locale=locale)},
             )
             for p in payments
         ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portico.customers.models import Customer
+from portico.fields import MoneyFormField
 from portico.money import ZERO, format_money, round_money
 from portico.payments.models import PaymentMode
 from portico.sales.models import Invoice, RetainerInvoice
@@ -46,9 +47,7 @@ class AllocationFieldsMixin:
         for prefix, documents in (("invoice", invoices), ("retainer", retainers)):
             for document in documents:
                 name = f"{prefix}_{document.pk}"
-                self.fields[name] = forms.DecimalField(
-                    label=document.number, required=False, max_digits=15, decimal_places=4, min_value=ZERO
-                )
+                self.fields[name] = MoneyFormField(label=document.number, required=False, min_value=ZERO)
                 if prefill is not None and prefill.pk == document.pk and type(prefill) is type(document):
                     self.fields[name].initial = round_money(document.balance_due, document.currency)
                 self.open_documents.append((document, name))
@@ -60,9 +59,7 @@ class AllocationFieldsMixin:
                 document = model.objects.filter(
                     organization_id=customer.organization_id, pk=match.group(2)
                 ).first()
-                self.fields[key] = forms.DecimalField(
-                    required=False, max_digits=15, decimal_places=4, min_value=ZERO
-                )
+                self.fields[key] = MoneyFormField(required=False, min_value=ZERO)
                 self.extra_documents.append((document, key))
 
     def allocation_rows(self) -> list[dict]:
@@ -73,8 +70,8 @@ class AllocationFieldsMixin:
                 "field": self[name],
                 "kind": _("Invoice") if isinstance(document, Invoice) else _("Retainer invoice"),
                 "due_date": getattr(document, "due_date", None),
-                "total": format_money(document.total, document.currency, locale),
-                "balance": format_money(document.balance_due, document.currency, locale),
+                "total": format_money(document.total, document.currency, locale=locale),
+                "balance": format_money(document.balance_due, document.currency, locale=locale),
             }
             for document, name in self.open_documents
         ]
@@ -103,11 +100,9 @@ class AllocationFieldsMixin:
 
 class RecordPaymentForm(AllocationFieldsMixin, forms.Form):
     date = forms.DateField(label=gettext_lazy("Payment date"))
-    amount = forms.DecimalField(label=gettext_lazy("Amount received"), max_digits=15, decimal_places=4)
-    bank_charges = forms.DecimalField(
+    amount = MoneyFormField(label=gettext_lazy("Amount received"))
+    bank_charges = MoneyFormField(
         label=gettext_lazy("Bank charges"),
-        max_digits=15,
-        decimal_places=4,
         required=False,
         initial=Decimal("0"),
     )

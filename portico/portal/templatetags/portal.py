@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from portico.money import format_money
+from portico.money import format_money, format_unit_price
 
 register = template.Library()
 
@@ -27,7 +27,14 @@ def _locale(context) -> str:
 
 @register.simple_tag(takes_context=True)
 def money(context, amount: Decimal, currency: str) -> str:
-    return format_money(amount, currency, _locale(context))
+    """An amount in the currency's minor unit: $1,234.50 (en_US), 1.234,50 € (de_DE)."""
+    return format_money(amount, currency, locale=_locale(context))
+
+
+@register.simple_tag(takes_context=True)
+def unit_price(context, rate: Decimal, currency: str) -> str:
+    """A price per unit with the places it has beyond the currency's, up to four: $0.005, $12.50."""
+    return format_unit_price(rate, currency, locale=_locale(context))
 
 
 @register.simple_tag(takes_context=True)

@@ -380,3 +380,29 @@ def test_home_shows_the_shipping_address_and_payment_terms(org, portal_client, c
     body = portal_client.get(url("home", org)).content.decode()
     assert "Shipping address" not in body
     assert "Due on receipt" in body
+
+
+def test_a_unit_price_keeps_its_own_precision_on_every_document(org, portal_client, customer_a):
+    bolts = [
+        LineInput(description="Bolts", quantity=Decimal("1000"), rate=Decimal("0.005")),
+        LineInput(description="Washers", quantity=Decimal("3"), rate=Decimal("0.1250")),
+        LineInput(description="Hours", quantity=Decimal("2"), rate=Decimal("95")),
+    ]
+    quote = quote_send(
+        actor=SETUP, quote=quote_create(actor=SETUP, customer=customer_a, date=today(), lines=bolts)
+    )
+    invoice = invoice_send(
+        actor=SETUP, invoice=invoice_create(actor=SETUP, customer=customer_a, date=today(), lines=bolts)
+    )
+
+    for name, document in (("quote-detail", quote), ("invoice-detail", invoice)):
+        body = page(portal_client, org, name, document)
+        rates = re.findall(r'<td data-label="Rate" class="doc-num">(.*?)</td>', lines_table(body))
+        assert rates == ["$0.005", "$0.125", "$95.00"]
+        assert line_amounts(body) == [Decimal("5.00"), Decimal("0.38"), Decimal("190.00")]
+        assert document.total == Decimal("195.38")
+
+    org.locale = "de_DE"
+    org.save()
+    table = lines_table(page(portal_client, org, "invoice-detail", invoice))
+    assert ">0,005\xa0$<" in table and ">5,00\xa0$<" in table

@@ -180,7 +180,7 @@ def office_account(body: str) -> dict[str, str]:
 
 def expected_cards(figures: Figures, currency: str, locale: str, show_projects: bool) -> dict:
     def money(amount: Decimal) -> str:
-        return format_money(amount, currency, locale)
+        return format_money(amount, currency, locale=locale)
 
     last = figures.last_payment
     cards = {
@@ -205,7 +205,7 @@ def expected_cards(figures: Figures, currency: str, locale: str, show_projects: 
 
 def expected_account(figures: Figures, currency: str, locale: str) -> dict:
     def money(amount: Decimal) -> str:
-        return format_money(amount, currency, locale)
+        return format_money(amount, currency, locale=locale)
 
     last = figures.last_payment
     return {

@@ -39,7 +39,7 @@ def listed(client, org, **params) -> list[str]:
 
 
 def usd(amount) -> str:
-    return format_money(Decimal(str(amount)), "USD", "en_US")
+    return format_money(Decimal(str(amount)), "USD", locale="en_US")
 
 
 def pay(document, amount) -> None:

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portico.fields import MoneyField
+from portico.money import format_money
 
 
 class CreditApplication(models.Model):
@@ -25,7 +26,8 @@ class CreditApplication(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.credit_note} → {self.invoice}: {self.amount}"
+        amount = format_money(self.amount, self.invoice.currency, locale=self.organization.locale)
+        return f"{self.credit_note} → {self.invoice}: {amount}"
 
 
 class RetainerApplication(models.Model):
@@ -49,4 +51,5 @@ class RetainerApplication(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.retainer_invoice} → {self.invoice}: {self.amount}"
+        amount = format_money(self.amount, self.invoice.currency, locale=self.organization.locale)
+        return f"{self.retainer_invoice} → {self.invoice}: {amount}"

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portico.fields import MoneyField
-from portico.money import LineAmounts, line_amounts
+from portico.money import QUANTITY_DIGITS, QUANTITY_PLACES, LineAmounts, line_amounts
 
 
 class SalesDocument(models.Model):
@@ -68,8 +68,8 @@ class DocumentLine(models.Model):
     description = models.CharField(_("description"), max_length=500)
     quantity = models.DecimalField(
         _("quantity"),
-        max_digits=14,
-        decimal_places=4,
+        max_digits=QUANTITY_DIGITS,
+        decimal_places=QUANTITY_PLACES,
         default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0"))],
     )

@@ -7,16 +7,15 @@ against the invariants (never below zero, never above the total) and stores it w
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from portico.money import ZERO
+from portico.fields import money_sum
 
 from ..models import CreditNote, Invoice, RetainerInvoice
 
 
 def _sum(queryset, field: str = "amount"):
-    return queryset.aggregate(total=Sum(field))["total"] or ZERO
+    return money_sum(queryset, field)
 
 
 def invoice_settle(invoice: Invoice) -> Invoice:

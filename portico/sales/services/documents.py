@@ -20,7 +20,7 @@ from portico.activity.services import audit_record
 from portico.actors import Actor
 from portico.catalog.models import Item, Tax
 from portico.customers.models import Customer
-from portico.money import ZERO, document_totals, to_decimal
+from portico.money import MAX_AMOUNT, ZERO, document_totals, format_money, to_decimal
 from portico.organizations.models import NumberSeries
 from portico.organizations.services import number_next
 
@@ -104,6 +104,10 @@ class LineInput:
     A line with an item takes what it leaves out from the item: its name as the description, its tax, and —
     when ``rate`` is None and the document is in the organization's base currency, the currency items are
     priced in — its price. A rate of 0 is a free line.
+
+    ``tax_snapshot`` is the tax as another document already priced the line, (name, rate %) or ("", 0) for
+    none: a line copied from a quote or a sales order keeps it, whatever became of the Tax since (changed,
+    deleted), and neither the item's tax nor the Tax's current rate replaces it.
     """
 
     description: str
@@ -114,6 +118,7 @@ class LineInput:
     item: Item | None = None
     #: The id of the saved line this one replaces, when editing: work billed on that line stays billed on it.
     line: int | None = None
+    tax_snapshot: tuple[str, Decimal] | None = None
 
 
 def kind_of(document: SalesDocument) -> DocumentKind:
@@ -184,7 +189,12 @@ def _build_lines(document: SalesDocument, lines: Iterable[LineInput]) -> list:
     for position, line in enumerate(lines):
         description = (line.description or "").strip() or (line.item.name if line.item else "")
         rate = line.item.rate if line.rate is None else line.rate
-        tax = line.tax if line.tax is not None or line.item is None else line.item.tax
+        if line.tax_snapshot is not None:
+            tax = line.tax  # None if the tax was deleted since; the snapshot still names it
+            tax_name, tax_rate = line.tax_snapshot
+        else:
+            tax = line.tax if line.tax is not None or line.item is None else line.item.tax
+            tax_name, tax_rate = (tax.name, tax.rate) if tax else ("", ZERO)
         built.append(
             line_model(
                 document=document,
@@ -195,18 +205,24 @@ def _build_lines(document: SalesDocument, lines: Iterable[LineInput]) -> list:
                 rate=to_decimal(rate),
                 discount_percent=to_decimal(line.discount_percent),
                 tax=tax,
+                tax_name=tax_name,
+                tax_rate=to_decimal(tax_rate),
             )
         )
     return built
 
 
+def _copy_tax(line) -> None:
+    """Take the tax's name and rate as they are now onto a draft's line."""
+    line.tax_name = line.tax.name if line.tax else ""
+    line.tax_rate = line.tax.rate if line.tax else ZERO
+
+
 def _price_lines(document: SalesDocument, lines: list) -> None:
-    """Copy each line's tax, compute its amounts and the document's totals (no saving)."""
+    """Compute each line's amounts with the tax name and rate it holds, and the document's totals (no saving)."""
     computed = []
     errors = []
     for index, line in enumerate(lines, start=1):
-        line.tax_name = line.tax.name if line.tax else ""
-        line.tax_rate = line.tax.rate if line.tax else ZERO
         try:
             amounts = line.compute(document.currency)
         except ValidationError as exc:
@@ -222,6 +238,20 @@ def _price_lines(document: SalesDocument, lines: list) -> None:
     if errors:
         raise ValidationError({"lines": errors})
     totals = document_totals(computed, document.currency)
+    if totals.total > MAX_AMOUNT:
+        locale = document.organization.locale
+        raise ValidationError(
+            {
+                "lines": _(
+                    "The lines add up to %(total)s, more than %(max)s, the most one %(kind)s can hold."
+                )
+                % {
+                    "total": format_money(totals.total, document.currency, locale=locale),
+                    "max": format_money(MAX_AMOUNT, document.currency, locale=locale),
+                    "kind": kind_of(document).label,
+                }
+            }
+        )
     document.subtotal = totals.subtotal
     document.discount_total = totals.discount_total
     document.tax_total = totals.tax_total
@@ -413,6 +443,8 @@ def document_recalculate(*, document: SalesDocument) -> SalesDocument:
         if not is_editable(document):
             raise ValidationError(_("Only a draft can be edited."))
         lines = list(kind_of(document).line_model.objects.filter(document=document).select_related("tax"))
+        for line in lines:
+            _copy_tax(line)
         _price_lines(document, lines)
         _reset_balances(document)
         kind_of(document).line_model.objects.bulk_update(
@@ -424,7 +456,8 @@ def document_recalculate(*, document: SalesDocument) -> SalesDocument:
 
 
 def lines_of(document: SalesDocument) -> list[LineInput]:
-    """A document's lines as input for another document (quote → sales order → invoice)."""
+    """A document's lines as input for another document (quote → sales order → invoice), with the tax each line
+    was priced with: what the customer accepted is what they are invoiced, even if the Tax changed since."""
     return [
         LineInput(
             description=line.description,
@@ -434,6 +467,7 @@ def lines_of(document: SalesDocument) -> list[LineInput]:
             tax=line.tax,
             item=line.item,
             line=line.pk,
+            tax_snapshot=(line.tax_name, line.tax_rate),
         )
         for line in document.lines.select_related("tax", "item")
     ]

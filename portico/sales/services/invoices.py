@@ -185,8 +185,8 @@ def check_payable(
         raise ValidationError(
             _("%(amount)s is more than the %(balance)s due on %(number)s.")
             % {
-                "amount": format_money(amount, currency, invoice.organization.locale),
-                "balance": format_money(invoice.balance_due, currency, invoice.organization.locale),
+                "amount": format_money(amount, currency, locale=invoice.organization.locale),
+                "balance": format_money(invoice.balance_due, currency, locale=invoice.organization.locale),
                 "number": invoice.number,
             }
         )

@@ -107,6 +107,21 @@ def test_amounts_round_to_the_customers_currency(org):
     assert (invoice.currency, invoice.total) == ("JPY", Decimal("1001"))
 
 
+@pytest.mark.parametrize(("currency", "total"), [("LBP", "1001.25"), ("IQD", "1001.250"), ("RSD", "1001.25")])
+def test_a_currency_cldr_writes_without_decimals_keeps_its_iso_minor_units(org, currency, total):
+    from portico.testing import CustomerFactory
+
+    customer = CustomerFactory(organization=org, currency=currency)
+    invoice = invoice_create(
+        actor=SETUP,
+        customer=customer,
+        date=today(),
+        lines=[LineInput(description="Tea", quantity="3", rate="333.75")],
+    )
+    invoice.refresh_from_db()
+    assert invoice.total == invoice.balance_due == Decimal(total)
+
+
 def _refused(customer, line_inputs, message, **fields):
     before = db_state(customer)
     with pytest.raises(ValidationError) as exc:
@@ -265,7 +280,7 @@ def test_a_line_too_large_to_store_is_refused_instead_of_overflowing(customer_a)
     _refused(
         customer_a,
         [LineInput(description="x", quantity="9999999999", rate="99999999")],
-        "Line 1: Enter an amount of at most 900,000,000,000,000.",
+        "Line 1: Quantity × rate comes to more than 900,000,000,000,000, the most a line can hold.",
     )
 
 
@@ -275,5 +290,10 @@ def test_lines_that_add_up_beyond_what_can_be_stored_are_refused(customer_a):
         invoice_create(
             actor=SETUP, customer=customer_a, date=today(), lines=lines("600000000000000", "600000000000000")
         )
-    assert exc.value.message_dict["total"] == ["Enter an amount of at most 900,000,000,000,000."]
+    assert exc.value.message_dict == {
+        "lines": [
+            "The lines add up to $1,200,000,000,000,000.00, more than $900,000,000,000,000.00, "
+            "the most one invoice can hold."
+        ]
+    }
     assert db_state(customer_a) == before
