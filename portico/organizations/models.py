@@ -168,6 +168,10 @@ class Membership(models.Model):
         return f"{self.user} @ {self.organization}"
 
 
+#: How long a document number (prefix and digits) can be: the ``number`` field of every numbered model.
+DOCUMENT_NUMBER_MAX_LENGTH = 32
+
+
 class NumberSeries(models.Model):
     """The next number of one kind of document in one organization, taken under a row lock."""
 

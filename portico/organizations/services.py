@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from portico.actors import Actor
 from portico.money import check_currency
 
-from .models import Membership, NumberSeries, Organization, PortalSlugRedirect, slug_validator
+from .models import (
+    DOCUMENT_NUMBER_MAX_LENGTH,
+    Membership,
+    NumberSeries,
+    Organization,
+    PortalSlugRedirect,
+    slug_validator,
+)
 
 
 def organization_create(
@@ -70,6 +77,81 @@ def number_next(*, organization: Organization, kind: str) -> str:
         series.next_number = number + 1
         series.save(update_fields=["next_number"])
     return f"{series.prefix}{number:0{series.padding}d}"
+
+
+def number_prefix_check(*, series: NumberSeries, prefix: str) -> str:
+    """The prefix as it will be stored, or a ValidationError saying why the series can't have it.
+
+    Numbers appear in the portal's addresses, so a prefix may hold slashes (``INV/2026/``) but not a path that
+    a browser would rewrite (a leading or doubled slash, a ``.`` or ``..`` part) or a control character.
+    """
+    prefix = (prefix or "").strip()
+    if any(ord(char) < 32 or ord(char) == 127 for char in prefix):
+        raise ValidationError(_("A prefix cannot contain control characters."), code="prefix_characters")
+    parts = prefix.split("/")
+    if prefix.startswith("/") or "//" in prefix or any(part in (".", "..") for part in parts):
+        raise ValidationError(
+            _(
+                "A prefix can contain slashes, as in INV/2026/, but cannot start with one, have two in a row "
+                "or a part that is only “.” or “..”."
+            ),
+            code="prefix_path",
+        )
+    clash = NumberSeries.objects.filter(organization_id=series.organization_id, prefix=prefix).exclude(
+        pk=series.pk
+    )
+    if clash.exists():
+        raise ValidationError(
+            _("Another series already uses this prefix; numbers would collide."), code="prefix_taken"
+        )
+    return prefix
+
+
+def number_padding_check(*, prefix: str, padding: int) -> int:
+    """Refuse a padding that would make numbers longer than a document number can be."""
+    longest = DOCUMENT_NUMBER_MAX_LENGTH - len(prefix)
+    if padding > longest:
+        raise ValidationError(
+            _(
+                "A number can be at most %(max)d characters long, so with the prefix “%(prefix)s” the padding "
+                "can be at most %(longest)d digits."
+            )
+            % {"max": DOCUMENT_NUMBER_MAX_LENGTH, "prefix": prefix, "longest": longest},
+            code="padding_too_long",
+        )
+    return padding
+
+
+def number_series_update(*, series: NumberSeries, prefix: str, padding: int, actor: Actor) -> NumberSeries:
+    """Change a series' prefix and padding; the next number only moves when a document takes it."""
+    from portico.activity.services import audit_record
+
+    errors = {}
+    try:
+        prefix = number_prefix_check(series=series, prefix=prefix)
+    except ValidationError as exc:
+        errors["prefix"] = exc.messages
+    else:
+        try:
+            number_padding_check(prefix=prefix, padding=padding)
+        except ValidationError as exc:
+            errors["padding"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        series = NumberSeries.objects.select_for_update().get(pk=series.pk)
+        old = {"prefix": series.prefix, "padding": series.padding}
+        series.prefix, series.padding = prefix, padding
+        series.full_clean()
+        series.save(update_fields=["prefix", "padding"])
+        audit_record(
+            organization=series.organization,
+            action="number_series.updated",
+            target=series,
+            actor=actor,
+            data={"kind": series.kind, "old": old, "new": {"prefix": prefix, "padding": padding}},
+        )
+    return series
 
 
 #: Organization settings staff may change in the back office.

@@ -10,8 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portico.money import check_currency
-from portico.organizations.models import NumberSeries
-from portico.organizations.services import invitation_template_check, logo_check, portal_slug_check
+from portico.organizations.services import (
+    invitation_template_check,
+    logo_check,
+    number_padding_check,
+    number_prefix_check,
+    portal_slug_check,
+)
 
 from .base import OfficeModelForm
 
@@ -86,14 +91,19 @@ class OrganizationSettingsForm(OfficeModelForm):
 
 
 class NumberSeriesForm(OfficeModelForm):
+    """A series' prefix and padding, checked as ``number_series_update`` checks them."""
+
     def clean_prefix(self):
-        prefix = self.cleaned_data["prefix"].strip()
-        clash = NumberSeries.objects.filter(
-            organization_id=self.instance.organization_id, prefix=prefix
-        ).exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise ValidationError(_("Another series already uses this prefix; numbers would collide."))
-        return prefix
+        return number_prefix_check(series=self.instance, prefix=self.cleaned_data["prefix"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("prefix") is not None and data.get("padding") is not None:
+            try:
+                number_padding_check(prefix=data["prefix"], padding=data["padding"])
+            except ValidationError as exc:
+                self.add_error("padding", exc)
+        return data
 
 
 class ContactPersonForm(OfficeModelForm):
