@@ -142,6 +142,7 @@ class OrgScopedAdmin(OrgScopedMixin, admin.ModelAdmin):
 
     list_per_page = settings.OFFICE_PAGE_SIZE
     show_full_result_count = False
+    view_on_site = False  # the office site has no "view on site" address (OfficeSite.get_urls)
 
     def get_queryset(self, request):
         return scope_queryset(super().get_queryset(request), request_organization(request))
