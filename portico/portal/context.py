@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 from portico.actors import Actor
 from portico.customers.models import ContactPerson, Customer, PortalAccess
@@ -140,7 +141,9 @@ def login_url(organization: Organization, next_path: str | None = None) -> str:
 def portal_page(view=None, *, module: str | None = None):
     """A page for a logged-in contact of this portal: ``view(request, portal, **kwargs)``.
 
-    Anyone else is sent to the portal's login page; a module the organization hides answers 404.
+    Anyone else is sent to the portal's login page; a module the organization hides answers 404. What a
+    contact sees is theirs alone: no browser history, shared computer or proxy keeps a copy (``no-store``,
+    ``private``), as in the back office.
     """
 
     def decorator(view):
@@ -155,7 +158,9 @@ def portal_page(view=None, *, module: str | None = None):
             if module is not None and not portal.shows(module):
                 raise Http404
             request.portal = portal
-            return _in_organization_time(organization, lambda: view(request, portal, **kwargs))
+            response = _in_organization_time(organization, lambda: view(request, portal, **kwargs))
+            add_never_cache_headers(response)
+            return response
 
         wrapped.portal_scope = "contact"
         return wrapped
