@@ -189,6 +189,7 @@ ORGANIZATION_SETTINGS_FIELDS = (
 
 #: A logo is shown in the portal and in emails: small, and in a format every browser and mail client shows.
 LOGO_MAX_BYTES = 1024 * 1024
+LOGO_MAX_SIDE = 4096
 LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg"}
 
 #: The placeholders each part of the invitation email may use; they are filled in when the email is sent.
@@ -225,7 +226,12 @@ def portal_slug_check(*, organization: Organization, slug: str) -> str:
 
 
 def logo_check(*, logo) -> str:
-    """Refuse a logo that is not a PNG or JPEG image of at most 1 MB; return the file extension for its format."""
+    """Refuse a logo that is not a PNG or JPEG image of at most 1 MB and ``LOGO_MAX_SIDE`` pixels a side; return
+    the file extension for its format.
+
+    The pixels are limited as well as the bytes: a few kilobytes of PNG can hold an image of billions of pixels,
+    which every browser and mail client showing the logo would have to unpack.
+    """
     from django.template.defaultfilters import filesizeformat
     from PIL import Image
 
@@ -241,15 +247,36 @@ def logo_check(*, logo) -> str:
     try:
         logo.seek(0)
         with Image.open(logo) as image:
-            kind = image.format
-            image.verify()
+            kind, (width, height) = image.format, image.size
+            if width <= LOGO_MAX_SIDE and height <= LOGO_MAX_SIDE:
+                image.verify()
+    except Image.DecompressionBombError:
+        width = height = None  # more pixels than Pillow will even open
     except Exception as exc:  # Pillow raises many kinds of errors for a broken or foreign file
         raise not_an_image from exc
     finally:
         logo.seek(0)
+    if width is None or width > LOGO_MAX_SIDE or height > LOGO_MAX_SIDE:
+        raise ValidationError(_logo_too_large_message(width, height), code="logo_too_large")
     if kind not in LOGO_FORMATS:
         raise not_an_image
     return LOGO_FORMATS[kind]
+
+
+def _logo_too_large_message(width: int | None, height: int | None) -> str:
+    limit = {"max": f"{LOGO_MAX_SIDE:,}"}
+    if width is None:
+        return (
+            _(
+                "The logo has far too many pixels; it can be at most %(max)s pixels wide and %(max)s high. "
+                "Save it smaller and upload it again."
+            )
+            % limit
+        )
+    return _(
+        "The logo is %(width)s × %(height)s pixels; it can be at most %(max)s pixels wide and %(max)s high. "
+        "Save it smaller and upload it again."
+    ) % {"width": f"{width:,}", "height": f"{height:,}", **limit}
 
 
 def invitation_template_check(*, field: str, text: str) -> None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from portico.money import check_currency
 from portico.organizations.services import (
+    LOGO_MAX_SIDE,
     invitation_template_check,
     logo_check,
     number_padding_check,
@@ -64,6 +65,9 @@ class OrganizationSettingsForm(OfficeModelForm):
             self.fields["logo"].error_messages["invalid_image"] = _(
                 "The logo must be a PNG or JPEG image, and this file is not one."
             )
+            self.fields["logo"].help_text = _(
+                "Shown in the portal and in emails. PNG or JPEG, at most 1 MB and %(max)s × %(max)s pixels."
+            ) % {"max": f"{LOGO_MAX_SIDE:,}"}
 
     def clean_base_currency(self):
         return check_currency(self.cleaned_data["base_currency"])
