@@ -169,3 +169,26 @@ class PortalPasswordResetForm(forms.Form):
         self.organization = organization
         super().__init__(*args, **kwargs)
         self.label_suffix = ""
+
+
+class QuoteDecisionForm(forms.Form):
+    """What Accept and Decline send: the version of the quote the contact's page showed, and a reason to
+    decline. The version is required: a decision is about the offer the contact read, never whatever the quote
+    says now."""
+
+    version = forms.RegexField(regex=r"\A[1-9][0-9]{0,8}\Z")  # what the page wrote: 1, 2, … in ASCII digits
+    reason = forms.CharField(required=False, max_length=2000)
+
+    def clean_version(self) -> int:
+        return int(self.cleaned_data["version"])
+
+    def refusal(self) -> str:
+        """What to tell the contact when the form is not valid."""
+        if "version" in self.errors:
+            return str(
+                _(
+                    "Your decision did not say which version of the quote you read, so nothing was changed. "
+                    "Read the quote below and decide again."
+                )
+            )
+        return " ".join(message for messages in self.errors.values() for message in messages)
