@@ -76,7 +76,7 @@ def number_next(*, organization: Organization, kind: str) -> str:
         number = series.next_number
         series.next_number = number + 1
         series.save(update_fields=["next_number"])
-    return f"{series.prefix}{number:0{series.padding}d}"
+    return series.format(number)
 
 
 def number_prefix_check(*, series: NumberSeries, prefix: str) -> str:

@@ -120,7 +120,7 @@ class NumberSeriesAdmin(OrgScopedAdmin):
 
     @admin.display(description=gettext_lazy("next number"))
     def preview(self, obj):
-        return f"{obj.prefix}{obj.next_number:0{obj.padding}d}"
+        return obj.format(obj.next_number)
 
     def has_add_permission(self, request):
         return False

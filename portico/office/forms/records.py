@@ -5,11 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portico.money import check_currency
+from portico.organizations.models import DOCUMENT_NUMBER_MAX_LENGTH
 from portico.organizations.services import (
     LOGO_MAX_SIDE,
     invitation_template_check,
@@ -96,6 +98,13 @@ class OrganizationSettingsForm(OfficeModelForm):
 
 class NumberSeriesForm(OfficeModelForm):
     """A series' prefix and padding, checked as ``number_series_update`` checks them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "padding" in self.fields:
+            self.fields["padding"].max_value = DOCUMENT_NUMBER_MAX_LENGTH
+            self.fields["padding"].validators.append(MaxValueValidator(DOCUMENT_NUMBER_MAX_LENGTH))
+            self.fields["padding"].widget.attrs["max"] = DOCUMENT_NUMBER_MAX_LENGTH
 
     def clean_prefix(self):
         return number_prefix_check(series=self.instance, prefix=self.cleaned_data["prefix"])
