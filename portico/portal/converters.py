@@ -12,13 +12,18 @@ from __future__ import annotations
 from portico.organizations.models import DOCUMENT_NUMBER_MAX_LENGTH
 
 
+def could_be_document_number(value: str) -> bool:
+    """Whether a value from an address could be a document's number: not longer than any, no control character."""
+    return 0 < len(value) <= DOCUMENT_NUMBER_MAX_LENGTH and not any(
+        ord(char) < 32 or ord(char) == 127 for char in value
+    )
+
+
 class DocumentNumberConverter:
     regex = r"[^/]+(?:/[^/]+)*"
 
     def to_python(self, value: str) -> str:
-        if len(value) > DOCUMENT_NUMBER_MAX_LENGTH or any(
-            ord(char) < 32 or ord(char) == 127 for char in value
-        ):
+        if not could_be_document_number(value):
             raise ValueError("not a document number")  # Django then tries the next address, and ends in 404
         return value
 
