@@ -5,15 +5,17 @@ any text), digits that are not ASCII (``²`` passes ``str.isdigit`` but not ``in
 and amounts beyond any column. A walk
 
 1. enumerates the addresses of a URL namespace with Django's resolver and fills each path parameter with real
-   records of a test organization (``Walk.visit``), then with each odd value;
+   records of a test organization (``Walk.visit``), then, once per address, with each odd value;
 2. asks every page it could open again with each odd value in every query parameter it knows of (those the page
    links to or its GET forms send, and those the views read);
 3. posts every form found on those pages once as the page filled it, then once per odd value with every field
    set to that value.
 
 Every request runs in a savepoint that is rolled back, with the client's cookies restored afterwards, so a form
-that was accepted (or a logout) changes nothing for the requests after it. Any answer of 500 or more, and any
-exception a view raised, is a failure; the walk collects them all and reports them at once.
+that was accepted (or a logout) changes nothing for the requests after it. Any answer of 500 or more, any
+exception a view raised, and a form posted with odd values that answers 200 without showing an error is a
+failure (a redirect is fine: the odd value was refused with a message, or was fine text where any text goes);
+the walk collects them all and reports them at once.
 """
 
 from __future__ import annotations
@@ -263,13 +265,18 @@ class Walk:
         huge_count_tried = False
         for form in self.forms.values():
             self.request("post", form.action, _as_data(form.fields))
+            if not _as_data(form.fields):
+                continue  # nothing to fill in but the CSRF token (Log out): posted as it is
             for odd in ODD_VALUES:
                 keep_counts = _is_huge_count(odd) and huge_count_tried
                 fields = [
                     (name, value if keep_counts and _is_count(name) else odd) for name, value in form.fields
                 ]
                 huge_count_tried |= _is_huge_count(odd) and any(_is_count(name) for name, _value in fields)
-                self.request("post", form.action, _as_data(fields))
+                data = _as_data(fields)
+                response = self.request("post", form.action, data)
+                if response is not None and response.status_code == 200 and not shows_error(response):
+                    self.failures.append(f"POST {form.action!r} {_shown(data)}: 200 without an error shown")
 
     def run(self, visits: Iterable[tuple[Route, dict[str, str]]]) -> None:
         """Visit each address (odd path values once per route), then ask again with odd query values, then post
@@ -285,6 +292,16 @@ class Walk:
 
     def report(self) -> str:
         return f"{len(self.failures)} server errors in {self.requests} requests:\n" + "\n".join(self.failures)
+
+
+#: How a page says that what was sent was refused: a form's errors, the admin's error note, an error message.
+ERROR_MARKERS = ("errorlist", "errornote", 'class="error"', "message-error", "form-errors")
+
+
+def shows_error(response) -> bool:
+    """Whether a page shown again after a POST says what was wrong."""
+    html = response.content.decode(errors="replace")
+    return any(marker in html for marker in ERROR_MARKERS)
 
 
 def _is_count(name: str) -> bool:
