@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import threading
+from collections.abc import Callable
 from decimal import Decimal
 
 import factory
+from django.db import connection
 from django.utils import timezone
 
 from portico.accounts.models import User
@@ -204,3 +207,29 @@ def make_portal_access(contact: ContactPerson, *, accept: bool = True, user: Use
     if accept:
         access = portal_invitation_accept(raw_token=raw_token, password=TEST_PASSWORD, user=user)
     return access, raw_token
+
+
+def run_together(*works: Callable[[], object], timeout: float = 60) -> list[tuple[str, object]]:
+    """Run each callable in its own thread, with its own database connection, released at once.
+
+    Returns ("ok", result) or ("error", exception) for each, in order: what parallel requests would get.
+    """
+    barrier = threading.Barrier(len(works))
+    outcomes: list[tuple[str, object] | None] = [None] * len(works)
+
+    def target(i: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            outcomes[i] = ("ok", works[i]())
+        except Exception as exc:  # collected and asserted on by the test
+            outcomes[i] = ("error", exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(len(works))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    assert all(outcome is not None for outcome in outcomes), "a thread did not finish"
+    return outcomes  # type: ignore[return-value]

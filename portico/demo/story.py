@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from portico.activity.models import Notification
 from portico.actors import Actor
 from portico.money import format_money, round_money
+from portico.payments.credits import credit_apply
 from portico.payments.models import PaymentMode
 from portico.payments.services import refund_create
 from portico.projects.services import (
@@ -28,7 +29,7 @@ from portico.projects.services import (
     timesheet_approval_send,
 )
 from portico.sales.services.documents import LineInput
-from portico.sales.services.invoices import credit_note_apply, invoice_void, retainer_apply
+from portico.sales.services.invoices import invoice_void
 from portico.sales.services.quotes import quote_convert_to_invoice, quote_convert_to_sales_order
 from portico.sales.services.salesorders import sales_order_convert_to_invoice
 
@@ -88,8 +89,8 @@ def blue_harbor(s: _Story) -> None:
         invoice = s.invoice(
             c, day, [s.line("design", 28), s.line("photo", 1)], reference="Spring menu design"
         )
-        retainer_apply(
-            retainer=d["bh_retainer"], invoice=invoice, amount=Decimal("2500.00"), date=day, actor=s.actor
+        credit_apply(
+            source=d["bh_retainer"], invoice=invoice, amount=Decimal("2500.00"), date=day, actor=s.actor
         )
         d["bh_menu_design"] = invoice
 
@@ -157,8 +158,8 @@ def blue_harbor(s: _Story) -> None:
 
     @s.on(44)
     def damaged_boards_credited(day):
-        credit_note_apply(
-            credit_note=d["bh_credit"],
+        credit_apply(
+            source=d["bh_credit"],
             invoice=d["bh_photo"],
             amount=Decimal("100.00"),
             date=day,
@@ -477,8 +478,8 @@ def greenfield(s: _Story) -> None:
     @s.on(180)
     def autumn(day):
         invoice = s.invoice(c, day, [s.line("design", 16)], reference="Autumn programme")
-        credit_note_apply(
-            credit_note=d["gf_credit"], invoice=invoice, amount=Decimal("300.00"), date=day, actor=s.actor
+        credit_apply(
+            source=d["gf_credit"], invoice=invoice, amount=Decimal("300.00"), date=day, actor=s.actor
         )
         d["gf_autumn"] = invoice
 

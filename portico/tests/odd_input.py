@@ -373,6 +373,7 @@ def build_world(*, organization, staff, customer, other_customer, contact, tax) 
     from portico.customers.access import portal_access_invite
     from portico.customers.models import ContactPerson, PortalAccess
     from portico.organizations.models import Membership, NumberSeries
+    from portico.payments.credits import credit_apply
     from portico.payments.services import payment_record, refund_create
     from portico.projects.services import (
         project_create,
@@ -381,7 +382,6 @@ def build_world(*, organization, staff, customer, other_customer, contact, tax) 
         timesheet_approval_create,
         timesheet_approval_send,
     )
-    from portico.sales.services.invoices import credit_note_apply, retainer_apply
     from portico.sales.services.quotes import quote_convert_to_sales_order
     from portico.sales.services.salesorders import sales_order_confirm
     from portico.testing import (
@@ -412,7 +412,7 @@ def build_world(*, organization, staff, customer, other_customer, contact, tax) 
     if order.status == order.Status.DRAFT:
         order = sales_order_confirm(actor=SETUP, order=order)
     credit_note = make_credit_note(customer, "30.00")
-    credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount="10.00")
+    credit_apply(actor=SETUP, source=credit_note, invoice=invoice, amount="10.00")
     retainer = make_retainer(customer, "50.00")
     payment = payment_record(
         actor=SETUP,
@@ -421,7 +421,7 @@ def build_world(*, organization, staff, customer, other_customer, contact, tax) 
         date=today(),
         allocations=[(invoice, "100.00"), (retainer, "50.00")],
     )
-    retainer_apply(actor=SETUP, retainer=retainer, invoice=invoice, amount="20.00")
+    credit_apply(actor=SETUP, source=retainer, invoice=invoice, amount="20.00")
     refund = refund_create(actor=SETUP, source=credit_note, amount="5.00", date=today())
     project = project_create(actor=SETUP, customer=customer, name="Relaunch", rate="80")
     task = task_create(actor=SETUP, project=project, name="Design", rate="80")

@@ -23,7 +23,7 @@ from portico.customers.access import (
     portal_invitation_request,
 )
 from portico.customers.models import PortalAccess, PortalInvitation
-from portico.testing import SETUP, TEST_PASSWORD, ContactPersonFactory, UserFactory
+from portico.testing import SETUP, TEST_PASSWORD, ContactPersonFactory, UserFactory, run_together
 
 pytestmark = [
     pytest.mark.postgres,
@@ -36,29 +36,6 @@ pytestmark = [
 ROUNDS = 30
 
 
-def run_in_threads(*works) -> list[tuple[str, object]]:
-    """Run each callable in its own thread, released at once; ("ok", result) or ("error", exception) each."""
-    barrier = threading.Barrier(len(works))
-    outcomes: list[tuple[str, object] | None] = [None] * len(works)
-
-    def target(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            outcomes[i] = ("ok", works[i]())
-        except Exception as exc:  # collected and asserted on by the test
-            outcomes[i] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(len(works))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert all(outcome is not None for outcome in outcomes), "a thread did not finish"
-    return outcomes  # type: ignore[return-value]
-
-
 def invited(customer, n: int) -> tuple[PortalAccess, str]:
     contact = ContactPersonFactory(customer=customer, email=f"racer{n}@customer-a.test")
     return portal_access_invite(actor=SETUP, contact=contact)
@@ -68,7 +45,7 @@ def test_accept_racing_disable_never_deadlocks_and_disable_always_wins_in_the_en
     for n in range(ROUNDS):
         access, raw_token = invited(customer_a, n)
 
-        accepted, disabled = run_in_threads(
+        accepted, disabled = run_together(
             lambda: portal_invitation_accept(raw_token=raw_token, password=TEST_PASSWORD),  # noqa: B023
             lambda: portal_access_disable(actor=SETUP, access=access),  # noqa: B023
         )
@@ -93,7 +70,7 @@ def test_accept_racing_reinvite_never_deadlocks_and_leaves_one_usable_state(cust
     for n in range(ROUNDS):
         access, raw_token = invited(customer_a, n)
 
-        accepted, reinvited = run_in_threads(
+        accepted, reinvited = run_together(
             lambda: portal_invitation_accept(raw_token=raw_token, password=TEST_PASSWORD),  # noqa: B023
             lambda: portal_access_reinvite(actor=SETUP, access=access),  # noqa: B023
         )
@@ -215,7 +192,7 @@ def test_simultaneous_requests_for_a_new_invitation_notify_the_business_once(org
     access, raw_token = portal_access_invite(actor=SETUP, contact=contact_a)
     PortalInvitation.objects.filter(access=access).update(used_at=access.invited_at)
 
-    outcomes = run_in_threads(
+    outcomes = run_together(
         *[lambda: portal_invitation_request(raw_token=raw_token, organization=org) for _ in range(6)]
     )
 

@@ -16,9 +16,9 @@ from portico.activity.models import ViewEvent
 from portico.activity.selectors import document_version, view_marker_for, viewed_exists
 from portico.money import format_money
 from portico.office.forms import DocumentHeaderForm, LineForm, LineFormSet
-from portico.payments.models import CustomerPayment
-from portico.payments.services import payment_allocate, refund_create
-from portico.sales.models import CreditNote, Invoice, Quote
+from portico.payments.credits import credit_apply
+from portico.payments.services import refund_create
+from portico.sales.models import Invoice, Quote
 from portico.sales.services.documents import (
     document_create,
     document_delete,
@@ -26,7 +26,6 @@ from portico.sales.services.documents import (
     is_editable,
     kind_of,
 )
-from portico.sales.services.invoices import credit_note_apply, retainer_apply
 
 from .base import (
     CommentsMixin,
@@ -432,27 +431,12 @@ class DocumentAdmin(CommentsMixin, StatusActionsMixin, OrgScopedAdmin):
 
 def apply_credits_to_invoice(request, invoice, data):
     """Apply the chosen credit note, retainer or payment's unused amount to the invoice."""
-    source = data["source"]
-    if isinstance(source, CreditNote):
-        credit_note_apply(
-            credit_note=source, invoice=invoice, amount=data["amount"], actor=office_actor(request)
-        )
-    elif isinstance(source, CustomerPayment):
-        payment_allocate(payment=source, allocations=[(invoice, data["amount"])], actor=office_actor(request))
-    else:
-        retainer_apply(retainer=source, invoice=invoice, amount=data["amount"], actor=office_actor(request))
+    credit_apply(source=data["source"], invoice=invoice, amount=data["amount"], actor=office_actor(request))
 
 
-def apply_retainer(request, retainer, data):
-    retainer_apply(
-        retainer=retainer, invoice=data["invoice"], amount=data["amount"], actor=office_actor(request)
-    )
-
-
-def apply_credit_note(request, credit_note, data):
-    credit_note_apply(
-        credit_note=credit_note, invoice=data["invoice"], amount=data["amount"], actor=office_actor(request)
-    )
+def apply_credit_to(request, source, data):
+    """Apply a credit note's or retainer's credit to the chosen invoice."""
+    credit_apply(source=source, invoice=data["invoice"], amount=data["amount"], actor=office_actor(request))
 
 
 def refund_from(request, source, data):

@@ -13,12 +13,11 @@ from portico.money import format_money
 from portico.office import views
 from portico.office.forms import AllocateCreditForm, OfficeModelForm, RefundForm
 from portico.office.site import office_site
+from portico.payments.credits import credit_apply_many, credit_remove
 from portico.payments.models import CustomerPayment, PaymentAllocation, Refund
 from portico.payments.services import (
     PAYMENT_EDITABLE_FIELDS,
-    payment_allocate,
     payment_delete,
-    payment_unallocate,
     payment_update,
     refund_create,
     refund_delete,
@@ -42,7 +41,7 @@ from .base import (
 
 
 def _allocate(request, payment, data):
-    payment_allocate(payment=payment, allocations=data["allocations"], actor=office_actor(request))
+    credit_apply_many(source=payment, uses=data["allocations"], actor=office_actor(request))
 
 
 def _refund(request, payment, data):
@@ -55,7 +54,7 @@ def _delete(request, payment, data):
 
 
 def _unallocate(request, payment, allocation):
-    payment_unallocate(allocation=allocation, actor=office_actor(request))
+    credit_remove(use=allocation, actor=office_actor(request))
 
 
 def _describe_allocation(allocation: PaymentAllocation) -> str:

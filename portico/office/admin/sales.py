@@ -15,14 +15,13 @@ from portico.office.forms import (
     RefundForm,
 )
 from portico.office.site import office_site
+from portico.payments.credits import credit_remove
 from portico.sales.models import CreditNote, Invoice, Quote, RetainerInvoice, SalesOrder
 from portico.sales.services.invoices import (
-    credit_application_remove,
     credit_note_open,
     credit_note_void,
     invoice_send,
     invoice_void,
-    retainer_application_remove,
     retainer_invoice_send,
     retainer_invoice_void,
 )
@@ -57,9 +56,8 @@ from .documents import (
     LineInline,
     PaymentsPanelMixin,
     QuoteStatusFilter,
-    apply_credit_note,
+    apply_credit_to,
     apply_credits_to_invoice,
-    apply_retainer,
     refund_from,
 )
 
@@ -76,11 +74,7 @@ def _describe_application(application) -> str:
 
 
 def _remove_credit(request, document, application):
-    credit_application_remove(application=application, actor=office_actor(request))
-
-
-def _remove_retainer(request, document, application):
-    retainer_application_remove(application=application, actor=office_actor(request))
+    credit_remove(use=application, actor=office_actor(request))
 
 
 REMOVE_HELP = gettext_lazy("The invoice owes this amount again, and the credit is available to apply again.")
@@ -103,7 +97,7 @@ def remove_retainer_action(name: str, rows) -> RowAction:
         name,
         gettext_lazy("Remove"),
         rows,
-        _remove_retainer,
+        _remove_credit,
         describe=_describe_application,
         success=gettext_lazy("The retainer applied was removed from %(number)s."),
         help_text=REMOVE_HELP,
@@ -309,7 +303,7 @@ class RetainerInvoiceAdmin(PaymentsPanelMixin, DocumentAdmin):
         StatusAction(
             "apply",
             gettext_lazy("Apply to an invoice"),
-            apply_retainer,
+            apply_credit_to,
             lambda o: o.can_use_retainer(),
             form_class=ApplyToInvoiceForm,
             success=gettext_lazy("Retainer %(number)s was applied."),
@@ -409,7 +403,7 @@ class CreditNoteAdmin(DocumentAdmin):
         StatusAction(
             "apply",
             gettext_lazy("Apply to an invoice"),
-            apply_credit_note,
+            apply_credit_to,
             lambda o: o.is_open,
             form_class=ApplyToInvoiceForm,
             success=gettext_lazy("Credit note %(number)s was applied."),

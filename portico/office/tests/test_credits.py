@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from portico.payments.credits import credit_apply
 from portico.payments.models import Refund
 from portico.payments.services import payment_record
 from portico.sales.models import CreditNote, Invoice, RetainerInvoice, SalesOrder
@@ -89,11 +90,10 @@ def test_staff_refunds_a_credit_note(staff_client, customer_a):
 
 
 def test_voiding_an_applied_credit_note_is_refused(staff_client, customer_a):
-    from portico.sales.services.invoices import credit_note_apply
 
     invoice = make_invoice(customer_a, "100.00")
     credit_note = make_credit_note(customer_a, "30.00")
-    credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount="10.00")
+    credit_apply(actor=SETUP, source=credit_note, invoice=invoice, amount="10.00")
     credit_note.refresh_from_db()
     before = db_state(credit_note, invoice)
 

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 from portico.activity.models import AuditEvent
+from portico.payments.credits import credit_apply
 from portico.sales.models import Invoice
 from portico.testing import SETUP, db_state, make_invoice, today
 
@@ -229,7 +230,6 @@ def test_a_sent_invoice_cannot_be_deleted(staff_client, customer_a):
 
 def test_invoice_page_shows_payments_credits_retainers_and_balance(staff_client, customer_a):
     from portico.payments.services import payment_record
-    from portico.sales.services.invoices import credit_note_apply, retainer_apply
     from portico.testing import make_credit_note, make_retainer
 
     invoice = make_invoice(customer_a, "300.00")
@@ -237,12 +237,12 @@ def test_invoice_page_shows_payments_credits_retainers_and_balance(staff_client,
         actor=SETUP, customer=customer_a, amount="100.00", date=today(), allocations=[(invoice, "100.00")]
     )
     credit_note = make_credit_note(customer_a, "50.00")
-    credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount="50.00")
+    credit_apply(actor=SETUP, source=credit_note, invoice=invoice, amount="50.00")
     retainer = make_retainer(customer_a, "40.00")
     payment_record(
         actor=SETUP, customer=customer_a, amount="40.00", date=today(), allocations=[(retainer, "40.00")]
     )
-    retainer_apply(actor=SETUP, retainer=retainer, invoice=invoice, amount="25.00")
+    credit_apply(actor=SETUP, source=retainer, invoice=invoice, amount="25.00")
 
     html = staff_client.get(admin_url(invoice)).content.decode()
 

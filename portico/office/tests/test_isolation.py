@@ -19,10 +19,10 @@ from portico.actors import Actor
 from portico.catalog.models import Item
 from portico.office.site import office_site
 from portico.organizations.models import NumberSeries, Organization
+from portico.payments.credits import credit_apply
 from portico.payments.services import payment_record, refund_create
 from portico.projects.services import project_create, task_create, time_entry_log, timesheet_approval_create
 from portico.sales.models import Invoice
-from portico.sales.services.invoices import credit_note_apply
 from portico.sales.services.quotes import quote_convert_to_sales_order
 from portico.testing import (
     SETUP,
@@ -70,7 +70,7 @@ def acme_records(org, other_org, staff, customer_a, contact_a, tax):
     quote = make_quote(customer_a, "120.00")
     order = quote_convert_to_sales_order(actor=SETUP, quote=quote)
     credit_note = make_credit_note(customer_a, "30.00")
-    credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount="10.00")
+    credit_apply(actor=SETUP, source=credit_note, invoice=invoice, amount="10.00")
     retainer = make_retainer(customer_a, "50.00")
     payment = payment_record(
         actor=SETUP,

@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from portico.payments.credits import credit_apply
 from portico.payments.models import CustomerPayment, PaymentAllocation
 from portico.payments.services import payment_record
 from portico.sales.models import Invoice
-from portico.sales.services.invoices import retainer_apply
 from portico.testing import SETUP, audit_actions, db_state, make_invoice, make_retainer, today
 
 from .conftest import admin_url, assert_refused, messages_of
@@ -143,7 +143,7 @@ def test_removing_the_allocation_of_a_retainer_already_applied_is_refused(staff_
         actor=SETUP, customer=customer_a, amount="80.00", date=today(), allocations=[(retainer, "80.00")]
     )
     invoice = make_invoice(customer_a, "50.00")
-    retainer_apply(actor=SETUP, retainer=retainer, invoice=invoice, amount="50.00")
+    credit_apply(actor=SETUP, source=retainer, invoice=invoice, amount="50.00")
     allocation = payment.allocations.get()
     before = db_state(payment, retainer, invoice)
 

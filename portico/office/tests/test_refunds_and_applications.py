@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from portico.payments.credits import credit_apply
 from portico.payments.models import Refund
 from portico.payments.services import payment_record, refund_create
 from portico.sales.models import CreditApplication, CreditNote, Invoice, RetainerApplication
-from portico.sales.services.invoices import credit_note_apply, retainer_apply
 from portico.testing import (
     SETUP,
     audit_actions,
@@ -38,8 +38,8 @@ def credited(customer_a):
     payment_record(
         actor=SETUP, customer=customer_a, amount="50.00", date=today(), allocations=[(retainer, "50.00")]
     )
-    credit = credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount="30.00")
-    applied = retainer_apply(actor=SETUP, retainer=retainer, invoice=invoice, amount="20.00")
+    credit = credit_apply(actor=SETUP, source=credit_note, invoice=invoice, amount="30.00")
+    applied = credit_apply(actor=SETUP, source=retainer, invoice=invoice, amount="20.00")
     for record in (invoice, credit_note, retainer):
         record.refresh_from_db()
     return invoice, credit_note, retainer, credit, applied

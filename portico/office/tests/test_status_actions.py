@@ -16,6 +16,7 @@ from django.db import transaction
 from django.test import RequestFactory
 
 from portico.office.site import office_site
+from portico.payments.credits import credit_apply
 from portico.payments.services import payment_record
 from portico.projects.models import TimesheetApproval
 from portico.projects.services import (
@@ -27,13 +28,7 @@ from portico.projects.services import (
     timesheet_approval_send,
 )
 from portico.sales.models import CreditNote, Invoice, Quote, RetainerInvoice, SalesOrder
-from portico.sales.services.invoices import (
-    credit_note_apply,
-    credit_note_void,
-    invoice_void,
-    retainer_apply,
-    retainer_invoice_void,
-)
+from portico.sales.services.invoices import credit_note_void, invoice_void, retainer_invoice_void
 from portico.sales.services.quotes import (
     quote_accept,
     quote_convert_to_invoice,
@@ -171,9 +166,7 @@ def test_an_invoices_buttons_are_what_its_services_accept(staff_client, staff, c
 
 
 def _applied(retainer, amount: str):
-    retainer_apply(
-        actor=SETUP, retainer=retainer, invoice=make_invoice(retainer.customer, amount), amount=amount
-    )
+    credit_apply(actor=SETUP, source=retainer, invoice=make_invoice(retainer.customer, amount), amount=amount)
     return RetainerInvoice.objects.get(pk=retainer.pk)
 
 
@@ -209,9 +202,9 @@ def test_a_retainer_invoices_buttons_are_what_its_services_accept(
 
 
 def _credited(credit_note, amount: str):
-    credit_note_apply(
+    credit_apply(
         actor=SETUP,
-        credit_note=credit_note,
+        source=credit_note,
         invoice=make_invoice(credit_note.customer, amount),
         amount=amount,
     )

@@ -17,11 +17,11 @@ from django.db.models import Sum
 
 from portico.organizations.models import NumberSeries
 from portico.organizations.services import number_next
+from portico.payments.credits import credit_apply, credit_apply_many
 from portico.payments.models import CustomerPayment, PaymentAllocation
-from portico.payments.services import payment_allocate, payment_record
+from portico.payments.services import payment_record
 from portico.sales.models import CreditApplication, CreditNote, Invoice
-from portico.sales.services.invoices import credit_note_apply
-from portico.testing import SETUP, make_credit_note, make_invoice, today
+from portico.testing import SETUP, make_credit_note, make_invoice, run_together, today
 
 THREADS = 8
 
@@ -34,26 +34,8 @@ sqlite_only = pytest.mark.skipif(
 
 
 def run_in_threads(count: int, work) -> list[tuple[str, object]]:
-    """Run ``work(i)`` in ``count`` threads released at once; returns ("ok", result) or ("error", exception)."""
-    barrier = threading.Barrier(count)
-    outcomes: list[tuple[str, object] | None] = [None] * count
-
-    def target(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            outcomes[i] = ("ok", work(i))
-        except Exception as exc:  # collected and asserted on by the test
-            outcomes[i] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert all(outcome is not None for outcome in outcomes), "a thread did not finish"
-    return outcomes  # type: ignore[return-value]
+    """Run ``work(i)`` in ``count`` threads released at once."""
+    return run_together(*(lambda i=i: work(i) for i in range(count)), timeout=120)
 
 
 def _ok(outcomes):
@@ -125,9 +107,7 @@ def test_parallel_applications_never_spend_a_credit_note_twice(customer_a):
 
     outcomes = run_in_threads(
         THREADS,
-        lambda i: credit_note_apply(
-            actor=SETUP, credit_note=credit_note, invoice=invoices[i], amount="40.00"
-        ),
+        lambda i: credit_apply(actor=SETUP, source=credit_note, invoice=invoices[i], amount="40.00"),
     )
 
     assert len(_ok(outcomes)) == 2
@@ -147,7 +127,7 @@ def test_parallel_allocations_never_spend_a_payments_credit_twice(customer_a):
 
     outcomes = run_in_threads(
         THREADS,
-        lambda i: payment_allocate(actor=SETUP, payment=payment, allocations=[(invoices[i], "40.00")]),
+        lambda i: credit_apply_many(actor=SETUP, source=payment, uses=[(invoices[i], "40.00")]),
     )
 
     assert len(_ok(outcomes)) == 2

@@ -10,16 +10,10 @@ from django.core.exceptions import ValidationError
 
 from portico.activity.models import AuditEvent
 from portico.actors import Actor
+from portico.payments.credits import credit_apply, credit_remove
 from portico.payments.models import CustomerPayment, PaymentAllocation, Refund
-from portico.payments.services import (
-    payment_record,
-    payment_unallocate,
-    payment_update,
-    refund_create,
-    refund_delete,
-)
+from portico.payments.services import payment_record, payment_update, refund_create, refund_delete
 from portico.sales.models import CreditNote, Invoice, RetainerInvoice
-from portico.sales.services.invoices import retainer_apply
 from portico.testing import (
     SETUP,
     audit_actions,
@@ -129,9 +123,9 @@ def test_an_allocation_taken_back_makes_the_invoice_owe_again_and_the_money_avai
     )
     allocation = PaymentAllocation.objects.get(invoice=invoice)
 
-    payment_unallocate(
+    credit_remove(
         actor=Actor.staff(staff),
-        allocation=allocation,
+        use=allocation,
     )
 
     payment.refresh_from_db()
@@ -145,7 +139,7 @@ def test_an_allocation_taken_back_makes_the_invoice_owe_again_and_the_money_avai
     assert (event.object_id, event.actor_user, event.data) == (
         payment.pk,
         staff,
-        {"document": invoice.number, "amount": "100.00"},
+        {"payment": payment.number, "document": invoice.number, "amount": "100.00"},
     )
 
 
@@ -155,7 +149,7 @@ def test_an_unused_retainer_payment_is_taken_back(customer_a):
         actor=SETUP, customer=customer_a, amount="60.00", date=today(), allocations=[(retainer, "60.00")]
     )
 
-    payment_unallocate(actor=SETUP, allocation=payment.allocations.get())
+    credit_remove(actor=SETUP, use=payment.allocations.get())
 
     retainer.refresh_from_db()
     payment.refresh_from_db()
@@ -174,11 +168,11 @@ def test_a_retainer_payment_already_applied_cannot_be_taken_back(customer_a):
         actor=SETUP, customer=customer_a, amount="60.00", date=today(), allocations=[(retainer, "60.00")]
     )
     invoice = make_invoice(customer_a, "100.00")
-    retainer_apply(actor=SETUP, retainer=retainer, invoice=invoice, amount="25.00")
+    credit_apply(actor=SETUP, source=retainer, invoice=invoice, amount="25.00")
     before = db_state(retainer, payment, invoice)
 
     with pytest.raises(ValidationError) as exc:
-        payment_unallocate(actor=SETUP, allocation=payment.allocations.get())
+        credit_remove(actor=SETUP, use=payment.allocations.get())
 
     assert exc.value.messages == [
         f"The retainer paid on {retainer.number} was already applied or refunded; only $35.00 of it is "
@@ -196,7 +190,7 @@ def test_a_retainer_payment_partly_refunded_cannot_be_taken_back(customer_a):
     before = db_state(retainer, payment)
 
     with pytest.raises(ValidationError) as exc:
-        payment_unallocate(actor=SETUP, allocation=payment.allocations.get())
+        credit_remove(actor=SETUP, use=payment.allocations.get())
 
     assert exc.value.messages == [
         f"The retainer paid on {retainer.number} was already applied or refunded; only $59.99 of it is "
@@ -260,7 +254,7 @@ def test_a_refund_already_deleted_cannot_be_deleted_again(customer_a):
     refund = refund_create(actor=SETUP, source=payment, amount="30.00", date=today())
     refund_delete(actor=SETUP, refund=refund)
     before = db_state(payment)
-    with pytest.raises(Refund.DoesNotExist):
+    with pytest.raises(ValidationError, match=r"This refund was already deleted\."):
         refund_delete(actor=SETUP, refund=refund)
     assert db_state(payment) == before
     assert CustomerPayment.objects.get(pk=payment.pk).unused_amount == Decimal("100.00")

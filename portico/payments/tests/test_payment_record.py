@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from portico.activity.models import AuditEvent
 from portico.actors import Actor
 from portico.customers.models import Customer
+from portico.payments.credits import credit_apply_many
 from portico.payments.models import CustomerPayment, PaymentAllocation
-from portico.payments.services import payment_allocate, payment_delete, payment_record, refund_create
+from portico.payments.services import payment_delete, payment_record, refund_create
 from portico.sales.models import Invoice
 from portico.sales.selectors import customer_available_credits, customer_receivable
 from portico.sales.services.invoices import invoice_void
@@ -61,10 +62,10 @@ def test_unused_credit_is_allocated_to_a_later_invoice(customer_a, staff):
     assert customer_available_credits(customer=customer_a) == Decimal("80.00")
     invoice = make_invoice(customer_a, "50.00")
 
-    payment_allocate(
+    credit_apply_many(
         actor=Actor.staff(staff),
-        payment=payment,
-        allocations=[(invoice, "50.00")],
+        source=payment,
+        uses=[(invoice, "50.00")],
     )
 
     payment.refresh_from_db()
@@ -192,7 +193,7 @@ def test_allocating_more_than_the_unused_credit_is_refused(customer_a):
     invoice = make_invoice(customer_a, "50.00")
     before = db_state(payment, invoice)
     with pytest.raises(ValidationError) as exc:
-        payment_allocate(actor=SETUP, payment=payment, allocations=[(invoice, "30.01")])
+        credit_apply_many(actor=SETUP, source=payment, uses=[(invoice, "30.01")])
     assert exc.value.messages == [
         "The allocations add up to $30.01, more than the $30.00 available on this payment."
     ]
@@ -203,7 +204,7 @@ def test_allocating_nothing_is_refused(customer_a):
     payment = payment_record(actor=SETUP, customer=customer_a, amount="30.00", date=today())
     before = db_state(payment)
     with pytest.raises(ValidationError) as exc:
-        payment_allocate(actor=SETUP, payment=payment, allocations=[])
+        credit_apply_many(actor=SETUP, source=payment, uses=[])
     assert exc.value.messages == ["Choose at least one invoice to apply the credit to."]
     assert db_state(payment) == before
 

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 
 from portico.activity.models import AuditEvent
 from portico.actors import Actor
+from portico.payments.credits import credit_apply_many
 from portico.payments.models import Refund
-from portico.payments.services import payment_allocate, payment_record, refund_create
+from portico.payments.services import payment_record, refund_create
 from portico.sales.selectors import customer_available_credits
 from portico.testing import SETUP, audit_actions, db_state, make_credit_note, make_invoice, today
 
@@ -56,7 +57,7 @@ def test_refunded_credit_can_no_longer_be_allocated(customer_a):
     invoice = make_invoice(customer_a, "50.00")
     before = db_state(payment, invoice)
     with pytest.raises(ValidationError) as exc:
-        payment_allocate(actor=SETUP, payment=payment, allocations=[(invoice, "50.00")])
+        credit_apply_many(actor=SETUP, source=payment, uses=[(invoice, "50.00")])
     assert exc.value.messages == [
         "The allocations add up to $50.00, more than the $40.00 available on this payment."
     ]

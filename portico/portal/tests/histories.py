@@ -15,12 +15,11 @@ from zoneinfo import ZoneInfo
 
 from portico.actors import Actor
 from portico.money import ZERO, minor_unit
+from portico.payments.credits import credit_apply, credit_apply_many, credit_remove
 from portico.payments.models import CustomerPayment, PaymentAllocation, Refund
 from portico.payments.services import (
-    payment_allocate,
     payment_delete,
     payment_record,
-    payment_unallocate,
     payment_update,
     refund_create,
     refund_delete,
@@ -35,16 +34,12 @@ from portico.projects.services import (
 )
 from portico.sales.models import CreditApplication, RetainerApplication
 from portico.sales.services.invoices import (
-    credit_application_remove,
-    credit_note_apply,
     credit_note_create,
     credit_note_open,
     credit_note_void,
     invoice_create,
     invoice_send,
     invoice_void,
-    retainer_application_remove,
-    retainer_apply,
     retainer_invoice_create,
     retainer_invoice_send,
     retainer_invoice_void,
@@ -420,10 +415,10 @@ class History:
         amount = self.part(min(self.unused(payment), self.due(document)), share)
         if amount <= 0:
             return False
-        payment_allocate(
+        credit_apply_many(
             actor=Actor.staff(self.staff),
-            payment=payment.obj,
-            allocations=[(document.obj, amount)],
+            source=payment.obj,
+            uses=[(document.obj, amount)],
         )
         self.moves.append(Move(self._allocation(payment, document), payment, document, amount))
         return True
@@ -444,16 +439,16 @@ class History:
         if amount <= 0:
             return False
         if kind == "credit_note":
-            row = credit_note_apply(
+            row = credit_apply(
                 actor=Actor.staff(self.staff),
-                credit_note=source.obj,
+                source=source.obj,
                 invoice=invoice.obj,
                 amount=amount,
             )
         else:
-            row = retainer_apply(
+            row = credit_apply(
                 actor=Actor.staff(self.staff),
-                retainer=source.obj,
+                source=source.obj,
                 invoice=invoice.obj,
                 amount=amount,
             )
@@ -509,24 +504,11 @@ class History:
         if not self.moves:
             return False
         move = self.moves[pick % len(self.moves)]
-        if isinstance(move.row, PaymentAllocation):
+        if isinstance(move.row, PaymentAllocation | CreditApplication | RetainerApplication):
             # What a payment paid on a retainer stays unless that much of the retainer is still unused.
             if move.target in self.retainers and move.amount > self.retainer_left(move.target):
                 return False
-            payment_unallocate(
-                actor=Actor.staff(self.staff),
-                allocation=move.row,
-            )
-        elif isinstance(move.row, CreditApplication):
-            credit_application_remove(
-                actor=Actor.staff(self.staff),
-                application=move.row,
-            )
-        elif isinstance(move.row, RetainerApplication):
-            retainer_application_remove(
-                actor=Actor.staff(self.staff),
-                application=move.row,
-            )
+            credit_remove(actor=Actor.staff(self.staff), use=move.row)
         else:
             assert isinstance(move.row, Refund)
             refund_delete(

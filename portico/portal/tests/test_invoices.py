@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from portico.money import format_money
+from portico.payments.credits import credit_apply
 from portico.payments.services import payment_record
 from portico.portal.context import PortalContext
 from portico.portal.selectors.invoices import (
@@ -23,13 +24,7 @@ from portico.portal.selectors.invoices import (
     retainer_invoice_for_contact,
 )
 from portico.sales.services.documents import LineInput
-from portico.sales.services.invoices import (
-    credit_note_apply,
-    invoice_create,
-    invoice_send,
-    invoice_void,
-    retainer_apply,
-)
+from portico.sales.services.invoices import invoice_create, invoice_send, invoice_void
 from portico.testing import SETUP, make_credit_note, make_invoice, make_retainer, today
 
 
@@ -308,10 +303,10 @@ def test_the_invoice_page_shows_the_stored_figures_and_what_was_applied(org, por
     )
     pay(invoice, "30")
     credit_note = make_credit_note(customer_a, "20")
-    credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount="20")
+    credit_apply(actor=SETUP, source=credit_note, invoice=invoice, amount="20")
     retainer = make_retainer(customer_a, "15")
     pay(retainer, "15")
-    retainer_apply(actor=SETUP, retainer=retainer, invoice=invoice, amount="15")
+    credit_apply(actor=SETUP, source=retainer, invoice=invoice, amount="15")
     invoice.refresh_from_db()
     payment = invoice.payment_allocations.get().payment
 
@@ -365,8 +360,8 @@ def test_the_retainer_invoice_page_shows_how_the_retainer_was_used(org, portal_c
     pay(retainer, "500")
     first = make_invoice(customer_a, "120")
     second = make_invoice(customer_a, "80")
-    retainer_apply(actor=SETUP, retainer=retainer, invoice=first, amount="120")
-    retainer_apply(actor=SETUP, retainer=retainer, invoice=second, amount="30")
+    credit_apply(actor=SETUP, source=retainer, invoice=first, amount="120")
+    credit_apply(actor=SETUP, source=retainer, invoice=second, amount="30")
     retainer.refresh_from_db()
 
     response = portal_client.get(url("retainer-invoice-detail", org, number=retainer.number))
@@ -391,7 +386,7 @@ def test_the_retainers_applications_are_read_for_the_contacts_customer_only(
     retainer = make_retainer(customer_a, "100")
     pay(retainer, "100")
     invoice = make_invoice(customer_a, "40")
-    retainer_apply(actor=SETUP, retainer=retainer, invoice=invoice, amount="40")
+    credit_apply(actor=SETUP, source=retainer, invoice=invoice, amount="40")
     portal_a = PortalContext(organization=org, access=access_a)
     portal_b = PortalContext(organization=org, access=access_b)
 
@@ -406,7 +401,7 @@ def test_the_retainer_invoice_page_runs_as_many_queries_with_many_applications_a
 ):
     retainer = make_retainer(customer_a, "1000")
     pay(retainer, "1000")
-    retainer_apply(actor=SETUP, retainer=retainer, invoice=make_invoice(customer_a, "10"), amount="10")
+    credit_apply(actor=SETUP, source=retainer, invoice=make_invoice(customer_a, "10"), amount="10")
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
@@ -417,7 +412,7 @@ def test_the_retainer_invoice_page_runs_as_many_queries_with_many_applications_a
     queries()  # the first view records the "Viewed" marker; later views only update it
     with_one = queries()
     for _ in range(6):
-        retainer_apply(actor=SETUP, retainer=retainer, invoice=make_invoice(customer_a, "10"), amount="10")
+        credit_apply(actor=SETUP, source=retainer, invoice=make_invoice(customer_a, "10"), amount="10")
     assert queries() == with_one
 
 
@@ -448,9 +443,7 @@ def test_the_invoice_page_runs_as_many_queries_with_many_payments_as_with_one(or
     with_one = queries()
     for _ in range(5):
         pay(invoice, "1")
-        credit_note_apply(
-            actor=SETUP, credit_note=make_credit_note(customer_a, "1"), invoice=invoice, amount="1"
-        )
+        credit_apply(actor=SETUP, source=make_credit_note(customer_a, "1"), invoice=invoice, amount="1")
     assert queries() == with_one
 
 

@@ -123,8 +123,16 @@ def is_editable(document: SalesDocument) -> bool:
 
 
 def lock(model, pk):
-    """Load a row and lock it until the end of the transaction (a no-op on SQLite, whose writes are serial)."""
-    return model.objects.select_for_update().get(pk=pk)
+    """Load a row and lock it until the end of the transaction (a no-op on SQLite, whose writes are serial).
+
+    A row deleted meanwhile, by someone doing the same thing at the same time, is refused with a message.
+    """
+    row = model.objects.select_for_update().filter(pk=pk).first()
+    if row is None:
+        raise ValidationError(
+            _("This %(record)s was deleted meanwhile.") % {"record": model._meta.verbose_name}
+        )
+    return row
 
 
 def lock_customer(customer_id: int) -> Customer:
@@ -348,10 +356,7 @@ def document_update(
     if not lines:
         raise ValidationError({"lines": _("Add at least one line to the %(kind)s.") % {"kind": kind.label}})
     with transaction.atomic():
-        try:
-            locked = lock(type(document), document.pk)
-        except type(document).DoesNotExist:
-            raise ValidationError(_("This %(kind)s was deleted meanwhile.") % {"kind": kind.label}) from None
+        locked = lock(type(document), document.pk)
         if not is_editable(locked):
             raise ValidationError(
                 _("This %(kind)s is %(status)s and can no longer be edited; open it again to see why.")

@@ -1,4 +1,4 @@
-"""Invoices, retainer invoices and credit notes: issuing, voiding, and applying credits to invoices."""
+"""Invoices, retainer invoices and credit notes: creating, issuing and voiding; the rule for what may be paid."""
 
 from __future__ import annotations
 
@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 
 from portico.activity.services import audit_record
 from portico.actors import Actor
-from portico.money import format_money, parse_amount, round_money
+from portico.money import format_money
 from portico.projects.services import time_entries_unbill
 
-from ..models import CreditApplication, CreditNote, Invoice, RetainerApplication, RetainerInvoice
-from .balances import credit_note_settle, invoice_settle, retainer_settle
+from ..models import CreditNote, Invoice, RetainerInvoice
 from .documents import (
     document_create,
     invoice_reopen_sources,
@@ -191,142 +190,3 @@ def check_payable(
                 "number": invoice.number,
             }
         )
-
-
-def credit_note_apply(
-    *,
-    credit_note: CreditNote,
-    invoice: Invoice,
-    amount: Decimal | str,
-    date: datetime.date | None = None,
-    actor: Actor,
-) -> CreditApplication:
-    """Use credit from an open credit note to settle part or all of an invoice of the same customer."""
-    with transaction.atomic():
-        lock_customer(credit_note.customer_id)
-        credit_note = lock(CreditNote, credit_note.pk)
-        invoice = lock(Invoice, invoice.pk)
-        amount = parse_amount(amount, credit_note.currency)
-        if not credit_note.is_open:
-            require_status(credit_note, [CS.OPEN], _("applied"))
-        check_payable(
-            invoice, customer_id=credit_note.customer_id, currency=credit_note.currency, amount=amount
-        )
-        if amount > credit_note.balance:
-            raise ValidationError(
-                _("Credit note %(number)s has only %(balance)s left.")
-                % {
-                    "number": credit_note.number,
-                    "balance": format_money(
-                        credit_note.balance, credit_note.currency, credit_note.organization.locale
-                    ),
-                }
-            )
-        application = CreditApplication.objects.create(
-            organization=credit_note.organization,
-            credit_note=credit_note,
-            invoice=invoice,
-            amount=amount,
-            date=date or invoice.organization.today(),
-        )
-        credit_note_settle(credit_note)
-        invoice_settle(invoice)
-        audit_record(
-            organization=invoice.organization,
-            action="creditnote.applied",
-            target=invoice,
-            actor=actor,
-            data={"credit_note": credit_note.number, "amount": str(amount)},
-        )
-    return application
-
-
-def retainer_apply(
-    *,
-    retainer: RetainerInvoice,
-    invoice: Invoice,
-    amount: Decimal | str,
-    date: datetime.date | None = None,
-    actor: Actor,
-) -> RetainerApplication:
-    """Use what was paid on a retainer invoice to settle part or all of an invoice of the same customer."""
-    with transaction.atomic():
-        lock_customer(retainer.customer_id)
-        retainer = lock(RetainerInvoice, retainer.pk)
-        invoice = lock(Invoice, invoice.pk)
-        amount = parse_amount(amount, retainer.currency)
-        check_payable(invoice, customer_id=retainer.customer_id, currency=retainer.currency, amount=amount)
-        if amount > retainer.retainer_available:
-            raise ValidationError(
-                _("Retainer %(number)s has only %(available)s available.")
-                % {
-                    "number": retainer.number,
-                    "available": format_money(
-                        retainer.retainer_available, retainer.currency, retainer.organization.locale
-                    ),
-                }
-            )
-        application = RetainerApplication.objects.create(
-            organization=retainer.organization,
-            retainer_invoice=retainer,
-            invoice=invoice,
-            amount=amount,
-            date=date or invoice.organization.today(),
-        )
-        retainer_settle(retainer)
-        invoice_settle(invoice)
-        audit_record(
-            organization=invoice.organization,
-            action="retainer.applied",
-            target=invoice,
-            actor=actor,
-            data={"retainer": retainer.number, "amount": str(amount)},
-        )
-    return application
-
-
-def _application_remove(application, *, source_field: str, settle, action: str, actor) -> None:
-    """Delete a credit or retainer application under the customer's lock and re-settle both sides."""
-    model = type(application)
-    source_model = model._meta.get_field(source_field).related_model
-    with transaction.atomic():
-        application = model.objects.select_related(source_field).get(pk=application.pk)
-        lock_customer(getattr(application, source_field).customer_id)
-        source = lock(source_model, getattr(application, f"{source_field}_id"))
-        invoice = lock(Invoice, application.invoice_id)
-        application = lock(model, application.pk)
-        audit_record(
-            organization=invoice.organization,
-            action=action,
-            target=invoice,
-            actor=actor,
-            data={
-                source_field.replace("_invoice", ""): source.number,
-                "amount": str(round_money(application.amount, source.currency)),
-            },
-        )
-        application.delete()
-        settle(source)
-        invoice_settle(invoice)
-
-
-def credit_application_remove(*, application: CreditApplication, actor: Actor) -> None:
-    """Take back credit applied to an invoice: the invoice owes it again and the credit note offers it again."""
-    _application_remove(
-        application,
-        source_field="credit_note",
-        settle=credit_note_settle,
-        action="creditnote.unapplied",
-        actor=actor,
-    )
-
-
-def retainer_application_remove(*, application: RetainerApplication, actor: Actor) -> None:
-    """Take back retainer applied to an invoice: the invoice owes it again and the retainer has it available."""
-    _application_remove(
-        application,
-        source_field="retainer_invoice",
-        settle=retainer_settle,
-        action="retainer.unapplied",
-        actor=actor,
-    )

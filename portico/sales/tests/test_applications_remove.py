@@ -5,19 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from portico.activity.models import AuditEvent
 from portico.actors import Actor
+from portico.payments.credits import credit_apply, credit_remove
 from portico.payments.services import payment_record
 from portico.sales.models import CreditApplication, CreditNote, Invoice, RetainerApplication, RetainerInvoice
-from portico.sales.services.invoices import (
-    credit_application_remove,
-    credit_note_apply,
-    invoice_void,
-    retainer_application_remove,
-    retainer_apply,
-)
+from portico.sales.services.invoices import invoice_void
 from portico.testing import (
     SETUP,
     audit_actions,
@@ -32,11 +28,11 @@ from portico.testing import (
 def test_credit_taken_back_from_an_invoice_is_owed_again_and_offered_again(customer_a, staff):
     credit_note = make_credit_note(customer_a, "40.00")
     invoice = make_invoice(customer_a, "40.00")
-    application = credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount="40.00")
+    application = credit_apply(actor=SETUP, source=credit_note, invoice=invoice, amount="40.00")
 
-    credit_application_remove(
+    credit_remove(
         actor=Actor.staff(staff),
-        application=application,
+        use=application,
     )
 
     credit_note.refresh_from_db()
@@ -49,15 +45,15 @@ def test_credit_taken_back_from_an_invoice_is_owed_again_and_offered_again(custo
     assert (event.actor_user, event.customer, event.data) == (
         staff,
         customer_a,
-        {"credit_note": credit_note.number, "amount": "40.00"},
+        {"credit_note": credit_note.number, "document": invoice.number, "amount": "40.00"},
     )
 
 
 def test_credit_taken_back_lets_the_invoice_be_voided(customer_a):
     credit_note = make_credit_note(customer_a, "10.00")
     invoice = make_invoice(customer_a, "40.00")
-    application = credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount="10.00")
-    credit_application_remove(actor=SETUP, application=application)
+    application = credit_apply(actor=SETUP, source=credit_note, invoice=invoice, amount="10.00")
+    credit_remove(actor=SETUP, use=application)
 
     invoice_void(actor=SETUP, invoice=invoice)
 
@@ -68,11 +64,11 @@ def test_credit_taken_back_lets_the_invoice_be_voided(customer_a):
 def test_a_credit_application_already_removed_cannot_be_removed_again(customer_a):
     credit_note = make_credit_note(customer_a, "40.00")
     invoice = make_invoice(customer_a, "40.00")
-    application = credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount="15.00")
-    credit_application_remove(actor=SETUP, application=application)
+    application = credit_apply(actor=SETUP, source=credit_note, invoice=invoice, amount="15.00")
+    credit_remove(actor=SETUP, use=application)
     before = db_state(credit_note, invoice)
-    with pytest.raises(CreditApplication.DoesNotExist):
-        credit_application_remove(actor=SETUP, application=application)
+    with pytest.raises(ValidationError, match=r"This credit was already taken back\."):
+        credit_remove(actor=SETUP, use=application)
     assert db_state(credit_note, invoice) == before
 
 
@@ -82,11 +78,11 @@ def test_retainer_taken_back_from_an_invoice_is_available_again(customer_a, staf
         actor=SETUP, customer=customer_a, amount="60.00", date=today(), allocations=[(retainer, "60.00")]
     )
     invoice = make_invoice(customer_a, "100.00")
-    application = retainer_apply(actor=SETUP, retainer=retainer, invoice=invoice, amount="60.00")
+    application = credit_apply(actor=SETUP, source=retainer, invoice=invoice, amount="60.00")
 
-    retainer_application_remove(
+    credit_remove(
         actor=Actor.staff(staff),
-        application=application,
+        use=application,
     )
 
     retainer.refresh_from_db()
@@ -98,7 +94,7 @@ def test_retainer_taken_back_from_an_invoice_is_available_again(customer_a, staf
     assert (event.object_id, event.actor_user, event.data) == (
         invoice.pk,
         staff,
-        {"retainer": retainer.number, "amount": "60.00"},
+        {"retainer": retainer.number, "document": invoice.number, "amount": "60.00"},
     )
 
 
@@ -108,11 +104,11 @@ def test_a_retainer_application_already_removed_cannot_be_removed_again(customer
         actor=SETUP, customer=customer_a, amount="60.00", date=today(), allocations=[(retainer, "60.00")]
     )
     invoice = make_invoice(customer_a, "100.00")
-    application = retainer_apply(actor=SETUP, retainer=retainer, invoice=invoice, amount="20.00")
-    retainer_application_remove(actor=SETUP, application=application)
+    application = credit_apply(actor=SETUP, source=retainer, invoice=invoice, amount="20.00")
+    credit_remove(actor=SETUP, use=application)
     before = db_state(retainer, invoice)
-    with pytest.raises(RetainerApplication.DoesNotExist):
-        retainer_application_remove(actor=SETUP, application=application)
+    with pytest.raises(ValidationError, match=r"This credit was already taken back\."):
+        credit_remove(actor=SETUP, use=application)
     assert db_state(retainer, invoice) == before
 
 

@@ -10,16 +10,12 @@ from django.core.exceptions import ValidationError
 from portico.activity.models import AuditEvent
 from portico.actors import Actor
 from portico.customers.models import Customer
+from portico.payments.credits import credit_apply
 from portico.payments.models import Refund
 from portico.payments.services import refund_create
 from portico.sales.models import CreditApplication, CreditNote, Invoice
 from portico.sales.selectors import customer_available_credits, customer_receivable
-from portico.sales.services.invoices import (
-    credit_note_apply,
-    credit_note_create,
-    credit_note_open,
-    credit_note_void,
-)
+from portico.sales.services.invoices import credit_note_create, credit_note_open, credit_note_void
 from portico.testing import SETUP, audit_actions, db_state, lines, make_credit_note, make_invoice, today
 
 
@@ -40,9 +36,9 @@ def test_credit_is_applied_to_an_invoice_of_the_same_customer(customer_a, staff)
     invoice = make_invoice(customer_a, "100.00")
     credit_note = make_credit_note(customer_a, "60.00")
 
-    application = credit_note_apply(
+    application = credit_apply(
         actor=Actor.staff(staff),
-        credit_note=credit_note,
+        source=credit_note,
         invoice=invoice,
         amount="40.00",
     )
@@ -58,10 +54,10 @@ def test_credit_is_applied_to_an_invoice_of_the_same_customer(customer_a, staff)
     assert (event.object_id, event.actor_user, event.data) == (
         invoice.pk,
         staff,
-        {"credit_note": credit_note.number, "amount": "40.00"},
+        {"credit_note": credit_note.number, "document": invoice.number, "amount": "40.00"},
     )
 
-    credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount="20.00")
+    credit_apply(actor=SETUP, source=credit_note, invoice=invoice, amount="20.00")
     credit_note.refresh_from_db()
     invoice.refresh_from_db()
     assert (credit_note.status, credit_note.balance) == (CreditNote.Status.CLOSED, Decimal("0"))
@@ -71,7 +67,7 @@ def test_credit_is_applied_to_an_invoice_of_the_same_customer(customer_a, staff)
 def _refused_apply(credit_note, invoice, amount, message):
     before = db_state(credit_note, invoice)
     with pytest.raises(ValidationError) as exc:
-        credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount=amount)
+        credit_apply(actor=SETUP, source=credit_note, invoice=invoice, amount=amount)
     assert exc.value.messages == [message]
     assert db_state(credit_note, invoice) == before
 
@@ -97,7 +93,7 @@ def test_credit_beyond_the_invoices_balance_is_refused(customer_a):
 def test_credit_beyond_what_the_note_has_left_is_refused(customer_a):
     invoice = make_invoice(customer_a, "100.00")
     credit_note = make_credit_note(customer_a, "60.00")
-    credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount="50.00")
+    credit_apply(actor=SETUP, source=credit_note, invoice=invoice, amount="50.00")
     _refused_apply(credit_note, invoice, "10.01", f"Credit note {credit_note.number} has only $10.00 left.")
 
 
@@ -185,7 +181,7 @@ def test_an_unused_credit_note_is_voided(customer_a, staff):
 def test_a_credit_note_already_applied_cannot_be_voided(customer_a):
     invoice = make_invoice(customer_a, "100.00")
     credit_note = make_credit_note(customer_a, "60.00")
-    credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount="10.00")
+    credit_apply(actor=SETUP, source=credit_note, invoice=invoice, amount="10.00")
     before = db_state(credit_note, invoice)
     with pytest.raises(ValidationError) as exc:
         credit_note_void(actor=SETUP, credit_note=credit_note)

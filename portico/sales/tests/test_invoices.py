@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 
 from portico.activity.models import AuditEvent
 from portico.actors import Actor
+from portico.payments.credits import credit_apply
 from portico.payments.services import payment_record
 from portico.sales.models import Invoice
 from portico.sales.selectors import customer_receivable
-from portico.sales.services.invoices import credit_note_apply, invoice_send, invoice_void
+from portico.sales.services.invoices import invoice_send, invoice_void
 from portico.testing import SETUP, audit_actions, db_state, make_credit_note, make_invoice, today
 
 DAY = datetime.timedelta(days=1)
@@ -85,9 +86,7 @@ def test_an_invoice_with_a_payment_cannot_be_voided(customer_a):
 
 def test_a_paid_invoice_cannot_be_voided(customer_a):
     invoice = make_invoice(customer_a, "80.00")
-    credit_note_apply(
-        actor=SETUP, credit_note=make_credit_note(customer_a, "80.00"), invoice=invoice, amount="80.00"
-    )
+    credit_apply(actor=SETUP, source=make_credit_note(customer_a, "80.00"), invoice=invoice, amount="80.00")
     before = db_state(invoice)
     with pytest.raises(ValidationError) as exc:
         invoice_void(actor=SETUP, invoice=invoice)

@@ -20,15 +20,9 @@ from hypothesis import strategies as st
 
 from portico.activity.models import AuditEvent
 from portico.money import document_totals, is_rounded, line_amounts, minor_unit, round_money
+from portico.payments.credits import credit_apply, credit_apply_many, credit_remove
 from portico.payments.models import CustomerPayment, PaymentAllocation, Refund
-from portico.payments.services import (
-    payment_allocate,
-    payment_delete,
-    payment_record,
-    payment_unallocate,
-    refund_create,
-    refund_delete,
-)
+from portico.payments.services import payment_delete, payment_record, refund_create, refund_delete
 from portico.sales.models import CreditApplication, CreditNote, Invoice, RetainerApplication, RetainerInvoice
 from portico.sales.selectors import (
     customer_available_credits,
@@ -37,13 +31,9 @@ from portico.sales.selectors import (
 )
 from portico.sales.services.documents import LineInput
 from portico.sales.services.invoices import (
-    credit_application_remove,
-    credit_note_apply,
     credit_note_void,
     invoice_create,
     invoice_void,
-    retainer_application_remove,
-    retainer_apply,
     retainer_invoice_void,
 )
 from portico.testing import (
@@ -311,13 +301,13 @@ def _apply(operation, customer, foreign_invoice) -> None:
     elif kind == "allocate" and payments and invoices:
         payment, invoice = _pick(payments, args[0]), _pick(invoices, args[1])
         amount = _amount(args[2], currency, payment.unused_amount, invoice.balance_due)
-        payment_allocate(actor=SETUP, payment=payment, allocations=[(invoice, amount)])
+        credit_apply_many(actor=SETUP, source=payment, uses=[(invoice, amount)])
     elif kind == "credit_note":
         make_credit_note(customer, _money(args[0], currency))
     elif kind == "apply_credit" and credit_notes and invoices:
         credit_note, invoice = _pick(credit_notes, args[0]), _pick(invoices, args[1])
         amount = _amount(args[2], currency, credit_note.balance, invoice.balance_due)
-        credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=invoice, amount=amount)
+        credit_apply(actor=SETUP, source=credit_note, invoice=invoice, amount=amount)
     elif kind == "retainer":
         make_retainer(customer, _money(args[0], currency))
     elif kind == "pay_retainer" and retainers:
@@ -329,7 +319,7 @@ def _apply(operation, customer, foreign_invoice) -> None:
     elif kind == "apply_retainer" and retainers and invoices:
         retainer, invoice = _pick(retainers, args[0]), _pick(invoices, args[1])
         amount = _amount(args[2], currency, retainer.retainer_available, invoice.balance_due)
-        retainer_apply(actor=SETUP, retainer=retainer, invoice=invoice, amount=amount)
+        credit_apply(actor=SETUP, source=retainer, invoice=invoice, amount=amount)
     elif kind == "refund":
         source_kind, i, spec = args
         sources = {"payment": payments, "credit_note": credit_notes, "retainer": retainers}[source_kind]
@@ -351,19 +341,19 @@ def _apply(operation, customer, foreign_invoice) -> None:
             list(PaymentAllocation.objects.filter(payment__customer=customer).order_by("id")), args[0]
         )
         if allocation is not None:
-            payment_unallocate(actor=SETUP, allocation=allocation)
+            credit_remove(actor=SETUP, use=allocation)
     elif kind == "unapply_credit":
         application = _pick(
             list(CreditApplication.objects.filter(invoice__customer=customer).order_by("id")), args[0]
         )
         if application is not None:
-            credit_application_remove(actor=SETUP, application=application)
+            credit_remove(actor=SETUP, use=application)
     elif kind == "unapply_retainer":
         application = _pick(
             list(RetainerApplication.objects.filter(invoice__customer=customer).order_by("id")), args[0]
         )
         if application is not None:
-            retainer_application_remove(actor=SETUP, application=application)
+            credit_remove(actor=SETUP, use=application)
     elif kind == "delete_refund":
         refund = _pick(list(Refund.objects.filter(customer=customer).order_by("id")), args[0])
         if refund is not None:

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portico.actors import Actor
+from portico.payments.credits import credit_apply
 from portico.payments.services import payment_delete, payment_record, refund_create
 from portico.sales.models import Invoice, RetainerInvoice
 from portico.sales.selectors import (
@@ -16,7 +17,7 @@ from portico.sales.selectors import (
     customer_outstanding_retainers,
     customer_receivable,
 )
-from portico.sales.services.invoices import retainer_apply, retainer_invoice_void
+from portico.sales.services.invoices import retainer_invoice_void
 from portico.testing import SETUP, audit_actions, db_state, make_invoice, make_retainer, today
 
 
@@ -40,9 +41,9 @@ def test_retainer_paid_applied_to_an_invoice_and_the_rest_refunded(customer_a, s
     assert customer_available_credits(customer=customer_a) == 0
 
     invoice = make_invoice(customer_a, "320.00")
-    application = retainer_apply(
+    application = credit_apply(
         actor=Actor.staff(staff),
-        retainer=retainer,
+        source=retainer,
         invoice=invoice,
         amount="320.00",
     )
@@ -83,7 +84,7 @@ def test_a_partly_paid_retainer_offers_only_what_was_paid(customer_a):
     invoice = make_invoice(customer_a, "250.00")
     before = db_state(retainer, invoice)
     with pytest.raises(ValidationError) as exc:
-        retainer_apply(actor=SETUP, retainer=retainer, invoice=invoice, amount="200.01")
+        credit_apply(actor=SETUP, source=retainer, invoice=invoice, amount="200.01")
     assert exc.value.messages == [f"Retainer {retainer.number} has only $200.00 available."]
     assert db_state(retainer, invoice) == before
 
@@ -96,7 +97,7 @@ def test_retainer_cannot_pay_another_customers_invoice(customer_a, customer_b):
     invoice_b = make_invoice(customer_b, "50.00")
     before = db_state(retainer, invoice_b)
     with pytest.raises(ValidationError) as exc:
-        retainer_apply(actor=SETUP, retainer=retainer, invoice=invoice_b, amount="50.00")
+        credit_apply(actor=SETUP, source=retainer, invoice=invoice_b, amount="50.00")
     assert exc.value.messages == [f"{invoice_b.number} belongs to another customer."]
     assert db_state(retainer, invoice_b) == before
 
@@ -139,7 +140,7 @@ def test_a_payment_whose_retainer_was_used_cannot_be_deleted(customer_a):
         actor=SETUP, customer=customer_a, amount="100.00", date=today(), allocations=[(retainer, "100.00")]
     )
     invoice = make_invoice(customer_a, "30.00")
-    retainer_apply(actor=SETUP, retainer=retainer, invoice=invoice, amount="30.00")
+    credit_apply(actor=SETUP, source=retainer, invoice=invoice, amount="30.00")
     before = db_state(retainer, invoice, payment)
     with pytest.raises(ValidationError) as exc:
         payment_delete(actor=SETUP, payment=payment)

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+from portico.payments.credits import credit_apply
 from portico.payments.services import payment_record, refund_create
 from portico.projects.selectors import customer_pending_approvals
 from portico.projects.services import (
@@ -31,7 +32,7 @@ from portico.sales.selectors import (
     customer_outstanding_retainers,
     customer_receivable,
 )
-from portico.sales.services.invoices import credit_note_apply, invoice_void, retainer_apply
+from portico.sales.services.invoices import invoice_void
 from portico.sales.services.quotes import quote_accept
 from portico.testing import SETUP, make_credit_note, make_invoice, make_quote, make_retainer, today
 
@@ -61,7 +62,7 @@ def _history(customer, k: int) -> dict:
     )
 
     credit_note = make_credit_note(customer, m("55"))
-    credit_note_apply(actor=SETUP, credit_note=credit_note, invoice=credited, amount=m("30"))
+    credit_apply(actor=SETUP, source=credit_note, invoice=credited, amount=m("30"))
     refund_create(
         actor=SETUP, source=make_credit_note(customer, m("10")), amount=m("10"), date=today()
     )  # closed
@@ -76,7 +77,7 @@ def _history(customer, k: int) -> dict:
         date=today() - 2 * DAY,
         allocations=[(paid_retainer, m("100"))],
     )
-    retainer_apply(actor=SETUP, retainer=paid_retainer, invoice=sent, amount=m("40"))
+    credit_apply(actor=SETUP, source=paid_retainer, invoice=sent, amount=m("40"))
     make_retainer(customer, m("700"), send=False)
 
     make_quote(customer, m("1"))  # open, no expiry
