@@ -6,14 +6,16 @@ from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.urls import reverse
 
-from portico.organizations.models import Organization
+from portico.organizations.models import Organization, slug_validator
+
+SLUG = slug_validator.regex
 
 
 def _portal_of(request: HttpRequest) -> Organization | None:
     """The organization whose portal the failed address was in, if it names one that is open."""
     parts = request.path.split("/")
-    if len(parts) < 3 or parts[1] != "portal":
-        return None
+    if len(parts) < 3 or parts[1] != "portal" or not SLUG.fullmatch(parts[2]):
+        return None  # not a portal address (and nothing to look up: PostgreSQL refuses a NUL byte)
     return Organization.objects.filter(portal_slug=parts[2], portal_enabled=True).first()
 
 

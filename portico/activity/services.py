@@ -61,6 +61,10 @@ def _clean_body(body: str | None) -> str:
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("Write a comment first.")})
+    if "\x00" in body:
+        raise ValidationError(
+            {"body": _("The comment contains a NUL character, which cannot be saved; remove it.")}
+        )
     if len(body) > 5000:
         raise ValidationError({"body": _("A comment can be at most 5,000 characters long.")})
     return body

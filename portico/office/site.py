@@ -32,6 +32,11 @@ class OfficeSite(admin.AdminSite):
         request.current_app = self.name
         return view(request)
 
+    def get_urls(self):
+        # Django's "view on site" shortcut (r/<content type>/<id>/) looks a record up in every organization's rows:
+        # the back office links to records through their organization-scoped pages instead.
+        return [url for url in super().get_urls() if getattr(url, "name", None) != "view_on_site"]
+
     def has_permission(self, request) -> bool:
         return bool(request.user.is_active and request.user.is_staff and request.organization)
 

@@ -17,6 +17,7 @@ from portico.office.admin.base import (
     admin_change_url,
     office_actor,
     organization_today,
+    parse_id,
     request_organization,
 )
 from portico.office.forms import ChooseCustomerForm, RecordPaymentForm
@@ -48,8 +49,8 @@ def choose_customer(request: HttpRequest, *, model_admin) -> HttpResponse:
 def _prefill(request: HttpRequest, customer: Customer):
     """The invoice or retainer the "Record payment" button was pressed on, if any."""
     for key, model in (("invoice", Invoice), ("retainer", RetainerInvoice)):
-        pk = request.GET.get(key, "")
-        if pk.isdigit():
+        pk = parse_id(request.GET.get(key, ""))
+        if pk is not None:
             return model.objects.filter(customer=customer, pk=pk).first()
     return None
 

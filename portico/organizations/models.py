@@ -168,6 +168,10 @@ class Membership(models.Model):
         return f"{self.user} @ {self.organization}"
 
 
+#: How long a document number (prefix and digits) can be: the ``number`` field of every numbered model.
+DOCUMENT_NUMBER_MAX_LENGTH = 32
+
+
 class NumberSeries(models.Model):
     """The next number of one kind of document in one organization, taken under a row lock."""
 
@@ -205,4 +209,8 @@ class NumberSeries(models.Model):
         constraints = [models.UniqueConstraint(fields=["organization", "kind"], name="number_series_unique")]
 
     def __str__(self) -> str:
-        return f"{self.organization}: {self.prefix}{self.next_number:0{self.padding}d}"
+        return f"{self.organization}: {self.format(self.next_number)}"
+
+    def format(self, number: int) -> str:
+        """The document number ``number`` of this series: the prefix, then the number padded with zeros."""
+        return f"{self.prefix}{str(number).rjust(self.padding or 0, '0')}"

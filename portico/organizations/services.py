@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from portico.actors import Actor
 from portico.money import check_currency
 
-from .models import Membership, NumberSeries, Organization, PortalSlugRedirect, slug_validator
+from .models import (
+    DOCUMENT_NUMBER_MAX_LENGTH,
+    Membership,
+    NumberSeries,
+    Organization,
+    PortalSlugRedirect,
+    slug_validator,
+)
 
 
 def organization_create(
@@ -69,7 +76,82 @@ def number_next(*, organization: Organization, kind: str) -> str:
         number = series.next_number
         series.next_number = number + 1
         series.save(update_fields=["next_number"])
-    return f"{series.prefix}{number:0{series.padding}d}"
+    return series.format(number)
+
+
+def number_prefix_check(*, series: NumberSeries, prefix: str) -> str:
+    """The prefix as it will be stored, or a ValidationError saying why the series can't have it.
+
+    Numbers appear in the portal's addresses, so a prefix may hold slashes (``INV/2026/``) but not a path that
+    a browser would rewrite (a leading or doubled slash, a ``.`` or ``..`` part) or a control character.
+    """
+    prefix = (prefix or "").strip()
+    if any(ord(char) < 32 or ord(char) == 127 for char in prefix):
+        raise ValidationError(_("A prefix cannot contain control characters."), code="prefix_characters")
+    parts = prefix.split("/")
+    if prefix.startswith("/") or "//" in prefix or any(part in (".", "..") for part in parts):
+        raise ValidationError(
+            _(
+                "A prefix can contain slashes, as in INV/2026/, but cannot start with one, have two in a row "
+                "or a part that is only “.” or “..”."
+            ),
+            code="prefix_path",
+        )
+    clash = NumberSeries.objects.filter(organization_id=series.organization_id, prefix=prefix).exclude(
+        pk=series.pk
+    )
+    if clash.exists():
+        raise ValidationError(
+            _("Another series already uses this prefix; numbers would collide."), code="prefix_taken"
+        )
+    return prefix
+
+
+def number_padding_check(*, prefix: str, padding: int) -> int:
+    """Refuse a padding that would make numbers longer than a document number can be."""
+    longest = DOCUMENT_NUMBER_MAX_LENGTH - len(prefix)
+    if padding > longest:
+        raise ValidationError(
+            _(
+                "A number can be at most %(max)d characters long, so with the prefix “%(prefix)s” the padding "
+                "can be at most %(longest)d digits."
+            )
+            % {"max": DOCUMENT_NUMBER_MAX_LENGTH, "prefix": prefix, "longest": longest},
+            code="padding_too_long",
+        )
+    return padding
+
+
+def number_series_update(*, series: NumberSeries, prefix: str, padding: int, actor: Actor) -> NumberSeries:
+    """Change a series' prefix and padding; the next number only moves when a document takes it."""
+    from portico.activity.services import audit_record
+
+    errors = {}
+    try:
+        prefix = number_prefix_check(series=series, prefix=prefix)
+    except ValidationError as exc:
+        errors["prefix"] = exc.messages
+    else:
+        try:
+            number_padding_check(prefix=prefix, padding=padding)
+        except ValidationError as exc:
+            errors["padding"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        series = NumberSeries.objects.select_for_update().get(pk=series.pk)
+        old = {"prefix": series.prefix, "padding": series.padding}
+        series.prefix, series.padding = prefix, padding
+        series.full_clean()
+        series.save(update_fields=["prefix", "padding"])
+        audit_record(
+            organization=series.organization,
+            action="number_series.updated",
+            target=series,
+            actor=actor,
+            data={"kind": series.kind, "old": old, "new": {"prefix": prefix, "padding": padding}},
+        )
+    return series
 
 
 #: Organization settings staff may change in the back office.
@@ -107,6 +189,7 @@ ORGANIZATION_SETTINGS_FIELDS = (
 
 #: A logo is shown in the portal and in emails: small, and in a format every browser and mail client shows.
 LOGO_MAX_BYTES = 1024 * 1024
+LOGO_MAX_SIDE = 4096
 LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg"}
 
 #: The placeholders each part of the invitation email may use; they are filled in when the email is sent.
@@ -143,7 +226,12 @@ def portal_slug_check(*, organization: Organization, slug: str) -> str:
 
 
 def logo_check(*, logo) -> str:
-    """Refuse a logo that is not a PNG or JPEG image of at most 1 MB; return the file extension for its format."""
+    """Refuse a logo that is not a PNG or JPEG image of at most 1 MB and ``LOGO_MAX_SIDE`` pixels a side; return
+    the file extension for its format.
+
+    The pixels are limited as well as the bytes: a few kilobytes of PNG can hold an image of billions of pixels,
+    which every browser and mail client showing the logo would have to unpack.
+    """
     from django.template.defaultfilters import filesizeformat
     from PIL import Image
 
@@ -159,15 +247,36 @@ def logo_check(*, logo) -> str:
     try:
         logo.seek(0)
         with Image.open(logo) as image:
-            kind = image.format
-            image.verify()
+            kind, (width, height) = image.format, image.size
+            if width <= LOGO_MAX_SIDE and height <= LOGO_MAX_SIDE:
+                image.verify()
+    except Image.DecompressionBombError:
+        width = height = None  # more pixels than Pillow will even open
     except Exception as exc:  # Pillow raises many kinds of errors for a broken or foreign file
         raise not_an_image from exc
     finally:
         logo.seek(0)
+    if width is None or width > LOGO_MAX_SIDE or height > LOGO_MAX_SIDE:
+        raise ValidationError(_logo_too_large_message(width, height), code="logo_too_large")
     if kind not in LOGO_FORMATS:
         raise not_an_image
     return LOGO_FORMATS[kind]
+
+
+def _logo_too_large_message(width: int | None, height: int | None) -> str:
+    limit = {"max": f"{LOGO_MAX_SIDE:,}"}
+    if width is None:
+        return (
+            _(
+                "The logo has far too many pixels; it can be at most %(max)s pixels wide and %(max)s high. "
+                "Save it smaller and upload it again."
+            )
+            % limit
+        )
+    return _(
+        "The logo is %(width)s × %(height)s pixels; it can be at most %(max)s pixels wide and %(max)s high. "
+        "Save it smaller and upload it again."
+    ) % {"width": f"{width:,}", "height": f"{height:,}", **limit}
 
 
 def invitation_template_check(*, field: str, text: str) -> None:

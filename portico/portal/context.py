@@ -23,6 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.crypto import constant_time_compare
 
 from portico.actors import Actor
@@ -222,7 +223,9 @@ def login_url(organization: Organization, next_path: str | None = None) -> str:
 def portal_page(view=None, *, module: str | None = None):
     """A page for a logged-in contact of this portal: ``view(request, portal, **kwargs)``.
 
-    Anyone else is sent to the portal's login page; a module the organization hides answers 404.
+    Anyone else is sent to the portal's login page; a module the organization hides answers 404. What a
+    contact sees is theirs alone: no browser history, shared computer or proxy keeps a copy (``no-store``,
+    ``private``), as in the back office.
     """
 
     def decorator(view):
@@ -240,7 +243,9 @@ def portal_page(view=None, *, module: str | None = None):
             if module is not None and not portal.shows(module):
                 raise Http404
             request.portal = portal
-            return _in_organization_time(organization, lambda: view(request, portal, **kwargs))
+            response = _in_organization_time(organization, lambda: view(request, portal, **kwargs))
+            add_never_cache_headers(response)
+            return response
 
         wrapped.portal_scope = "contact"
         return wrapped

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from portico.accounts.forms import ThrottledAuthenticationForm, ThrottledPasswordChangeForm
 from portico.activity.services import audit_record
 from portico.actors import Actor
-from portico.customers.models import PortalAccess
+from portico.customers.models import ContactPerson, PortalAccess
 
 
 def has_portal_access(user, organization) -> bool:
@@ -47,13 +47,25 @@ class PortalLoginForm(ThrottledAuthenticationForm):
             raise ValidationError(self.error_messages["invalid_login"], code="invalid_login")
 
     def login_failed(self, email: str, reason: str) -> None:
-        """Every refused attempt at this portal, known email or not, goes in its organization's audit trail,
-        with the same data whether the password was wrong or right for an account without access here."""
+        """Every refused attempt at this portal goes in its organization's audit trail, with the same data
+        whether the password was wrong or right for an account without access here.
+
+        What was typed as the email is kept only when it is the address of one of the organization's contact
+        persons (as the business stored it): anything else — a mistyped address, a password typed into the
+        wrong field — stays out of a trail staff read, and so does whether it has an account elsewhere.
+        """
+        known = (
+            ContactPerson.objects.filter(organization=self.organization, email__iexact=email)
+            .order_by("pk")
+            .values_list("email", flat=True)
+            .first()
+        )
+        data = {"email": known, "reason": reason} if known else {"reason": reason}
         audit_record(
             organization=self.organization,
             action="portal.login_failed",
             actor=Actor.system("portal sign-in", ip_address=self.client_address),
-            data={"email": email, "reason": reason},
+            data=data,
         )
 
 
@@ -157,3 +169,26 @@ class PortalPasswordResetForm(forms.Form):
         self.organization = organization
         super().__init__(*args, **kwargs)
         self.label_suffix = ""
+
+
+class QuoteDecisionForm(forms.Form):
+    """What Accept and Decline send: the version of the quote the contact's page showed, and a reason to
+    decline. The version is required: a decision is about the offer the contact read, never whatever the quote
+    says now."""
+
+    version = forms.RegexField(regex=r"\A[1-9][0-9]{0,8}\Z")  # what the page wrote: 1, 2, … in ASCII digits
+    reason = forms.CharField(required=False, max_length=2000)
+
+    def clean_version(self) -> int:
+        return int(self.cleaned_data["version"])
+
+    def refusal(self) -> str:
+        """What to tell the contact when the form is not valid."""
+        if "version" in self.errors:
+            return str(
+                _(
+                    "Your decision did not say which version of the quote you read, so nothing was changed. "
+                    "Read the quote below and decide again."
+                )
+            )
+        return " ".join(message for messages in self.errors.values() for message in messages)

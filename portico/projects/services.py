@@ -196,6 +196,10 @@ def timesheet_approval_decide(
     Reject from a page opened before someone else decided says what happened, not what to type.
     """
     reason = (reason or "").strip()
+    if "\x00" in reason:
+        raise ValidationError(
+            {"reason": _("The reason contains a NUL character, which cannot be saved; remove it.")}
+        )
     with transaction.atomic():
         approval = TimesheetApproval.objects.select_for_update().get(pk=approval.pk)
         contact = actor.contact if actor.is_contact else None

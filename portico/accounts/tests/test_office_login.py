@@ -135,6 +135,19 @@ def test_a_failed_login_is_audited_in_the_staff_members_organization_only(client
     assert event.ip_address == "203.0.113.7"
 
 
+def test_a_password_typed_into_the_email_field_is_not_kept_in_the_audit_trail(client, org, staff):
+    secret = "Tr0ub4dor&3-typed-in-the-wrong-field"
+    staff.email = "Staff@Acme.test"  # as the account stores it
+    staff.save()
+
+    login(client, secret, secret)
+    login(client, " staff@ACME.test", secret)
+
+    [event] = AuditEvent.objects.all()
+    assert event.data == {"email": "Staff@Acme.test", "reason": "bad_credentials"}
+    assert secret not in str(event.data) + event.object_repr + event.actor_name
+
+
 def test_a_person_on_the_staff_of_two_organizations_is_audited_in_both(client, org, other_org, staff):
     MembershipFactory(organization=other_org, user=staff)
 

@@ -81,9 +81,25 @@ def test_every_failed_portal_login_is_audited_in_the_portals_organization(client
     assert [e.organization for e in events] == [org, org]
     assert [e.data for e in events] == [
         {"email": access_a.user.email, "reason": "bad_credentials"},
-        {"email": "nobody@customer-a.test", "reason": "bad_credentials"},
+        {"reason": "bad_credentials"},  # not one of the organization's contacts: what was typed is not kept
     ]
     assert {e.ip_address for e in events} == {"203.0.113.7"}
+
+
+def test_a_password_typed_into_the_email_field_is_not_kept_in_the_audit_trail(
+    client, org, contact_a, access_b
+):
+    secret = "Tr0ub4dor&3-typed-in-the-wrong-field"
+
+    login(client, org, secret, secret)
+    login(client, org, "ALICE@customer-a.test ", secret)  # a contact of the organization, written otherwise
+
+    events = list(AuditEvent.objects.filter(action="portal.login_failed").order_by("id"))
+    assert [e.data for e in events] == [
+        {"reason": "bad_credentials"},
+        {"email": contact_a.email, "reason": "bad_credentials"},
+    ]
+    assert all(secret not in str(e.data) + e.object_repr + e.actor_name for e in AuditEvent.objects.all())
 
 
 def test_a_right_password_without_access_here_is_audited_exactly_like_a_wrong_one(
@@ -96,7 +112,8 @@ def test_a_right_password_without_access_here_is_audited_exactly_like_a_wrong_on
 
     right, wrong = AuditEvent.objects.filter(action="portal.login_failed").order_by("id")
     assert right.organization == wrong.organization == org
-    assert right.data == wrong.data == {"email": email, "reason": "bad_credentials"}
+    # Nor whether the email has an account with another business: it is not one of this one's contacts.
+    assert right.data == wrong.data == {"reason": "bad_credentials"}
 
 
 def test_a_right_password_without_access_here_counts_towards_the_lockout_like_a_wrong_one(

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
+from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from portico.activity.models import AuditEvent, Comment, Notification, Review, ViewEvent
 from portico.activity.notifications import notification_mark_read
 from portico.activity.services import comment_delete, comment_update
+from portico.customers.models import PortalAccess
+from portico.office import portal_access
 from portico.office.forms import OfficeModelForm
 from portico.office.site import office_site
 
@@ -178,10 +181,29 @@ class NotificationAdmin(StatusActionsMixin, ReadOnlyAdmin):
 
     def extra_change_context(self, request, obj) -> dict:
         if obj.content_type_id and obj.target is not None:
-            return {
-                "office_links": [(_("Open %(name)s") % {"name": obj.target}, admin_change_url(obj.target))]
-            }
+            return {"office_links": target_links(obj.target)}
         return {}
+
+
+def target_links(target) -> list[tuple[str, str]]:
+    """Where the record a notification is about opens in the back office.
+
+    A contact's portal access has no page of its own: its customer's page and portal settings stand for it.
+    Any other record without a page of its own leads to its customer, if it has one.
+    """
+    if isinstance(target, PortalAccess):
+        customer = target.customer
+        return [
+            (_("Open %(name)s") % {"name": customer}, admin_change_url(customer)),
+            (_("Configure Customer Portal"), portal_access.portal_url(customer)),
+        ]
+    try:
+        return [(_("Open %(name)s") % {"name": target}, admin_change_url(target))]
+    except NoReverseMatch:
+        customer = getattr(target, "customer", None)
+        if customer is None:
+            return []
+        return [(_("Open %(name)s") % {"name": customer}, admin_change_url(customer))]
 
 
 #: Audit actions staff look for by name; any other action shows its code.

@@ -8,6 +8,7 @@ organization answer 404, never a redirect that would confirm they exist.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -16,11 +17,14 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.filters import RelatedOnlyFieldListFilter
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -97,6 +101,59 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+#: The largest id a record can have: ids are 64-bit integers (``BigAutoField``).
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value) -> int | None:
+    """An id as an address or a form sends it — ASCII digits, at most ``MAX_ID`` — or None for anything else
+    ("²" passes ``str.isdigit`` but not ``int``; a number past ``MAX_ID`` cannot even be sent to SQLite)."""
+    text = str(value)
+    if not re.fullmatch(r"[0-9]{1,19}", text):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
+def lookup_value_fits(model: type[models.Model], lookup: str, value: str) -> bool:
+    """Whether a list filter's value (``?customer__id__exact=…``) can be compared with the number or id it filters
+    on: a value past a 64-bit integer can't. Values that aren't numbers at all are refused by the admin itself."""
+    opts, field, rest = model._meta, None, lookup.split(LOOKUP_SEP)
+    while rest:
+        try:
+            field = opts.get_field(rest[0])
+        except FieldDoesNotExist:
+            break
+        rest.pop(0)
+        if field.is_relation and field.related_model is not None:
+            opts = field.related_model._meta
+            target = opts.pk
+        else:
+            target = field
+    if field is None or rest[:1] == ["isnull"] or len(rest) > 1:
+        return True
+    if not isinstance(target, models.IntegerField):
+        return True
+    for part in str(value).split(",") if rest[:1] == ["in"] else [str(value)]:
+        try:
+            number = int(part)
+        except ValueError:
+            continue
+        if abs(number) > MAX_ID:
+            return False
+    return True
+
+
+class IdAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete dropdown, which fails when the value posted back (and shown again with the form's
+    errors) is not an id; here such a value shows as nothing chosen, and the form says the choice is invalid."""
+
+    def optgroups(self, name, value, attr=None):
+        empty = self.choices.field.empty_values
+        value = [v for v in value if str(v) in empty or parse_id(v) is not None]
+        return super().optgroups(name, value, attr)
+
+
 class ServiceRefused(Exception):
     """A service refused a save the admin's forms had accepted; the page is shown again with its errors."""
 
@@ -130,6 +187,11 @@ class OrgScopedMixin:
             kwargs.setdefault("assume_scheme", "https")  # "example.com" means https://example.com
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = IdAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_field_queryset(self, db, db_field, request):
         queryset = super().get_field_queryset(db, db_field, request)
         if queryset is None:
@@ -142,6 +204,7 @@ class OrgScopedAdmin(OrgScopedMixin, admin.ModelAdmin):
 
     list_per_page = settings.OFFICE_PAGE_SIZE
     show_full_result_count = False
+    view_on_site = False  # the office site has no "view on site" address (OfficeSite.get_urls)
 
     def get_queryset(self, request):
         return scope_queryset(super().get_queryset(request), request_organization(request))
@@ -174,6 +237,31 @@ class OrgScopedAdmin(OrgScopedMixin, admin.ModelAdmin):
         return type(
             form.__name__, (form,), {"organization": request_organization(request), "request": request}
         )
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if not super().lookup_allowed(lookup, value, request):
+            return False
+        if "\x00" in str(value) or not lookup_value_fits(self.model, lookup, value):
+            # A NUL byte can't be compared with any text (PostgreSQL refuses it), nor a number past 64 bits with
+            # any number: the list answers as Django's admin does for a filter it cannot apply.
+            raise IncorrectLookupParameters(f"{lookup}: {value!r} cannot be filtered on")
+        return True
+
+    def get_search_results(self, request, queryset, search_term):
+        # A NUL byte can't be in any stored text, and PostgreSQL refuses it in a query: search without it.
+        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
+
+    def get_changeform_initial_data(self, request):
+        """Values for a new record's form from the address (``?customer=12``); an id that isn't one is left out."""
+        initial = super().get_changeform_initial_data(request)
+        for name in list(initial):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if (field.many_to_one or field.one_to_one) and parse_id(initial[name]) is None:
+                del initial[name]
+        return initial
 
     def get_list_filter(self, request):
         """Related-field filters list only the values found in the organization's own rows."""

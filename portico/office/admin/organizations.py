@@ -12,7 +12,11 @@ from portico.office import portal_access
 from portico.office.forms import NumberSeriesForm, OrganizationSettingsForm
 from portico.office.site import office_site
 from portico.organizations.models import Membership, NumberSeries, Organization
-from portico.organizations.services import ORGANIZATION_SETTINGS_FIELDS, organization_update
+from portico.organizations.services import (
+    ORGANIZATION_SETTINGS_FIELDS,
+    number_series_update,
+    organization_update,
+)
 
 from .base import OrgScopedAdmin, adopt, office_actor, request_organization
 
@@ -116,13 +120,22 @@ class NumberSeriesAdmin(OrgScopedAdmin):
 
     @admin.display(description=gettext_lazy("next number"))
     def preview(self, obj):
-        return f"{obj.prefix}{obj.next_number:0{obj.padding}d}"
+        return obj.format(obj.next_number)
 
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        saved = number_series_update(
+            series=obj,
+            prefix=form.cleaned_data["prefix"],
+            padding=form.cleaned_data["padding"],
+            actor=office_actor(request),
+        )
+        adopt(obj, saved)
 
 
 @admin.register(Membership, site=office_site)

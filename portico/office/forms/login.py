@@ -30,15 +30,18 @@ class OfficeAuthenticationForm(ThrottledAuthenticationForm, AdminAuthenticationF
             )
 
     def login_failed(self, email: str, reason: str) -> None:
-        """Tell each organization the email is staff of; an unknown email leaves no trace (and no hint)."""
-        memberships = Membership.objects.filter(user__email__iexact=email).select_related("organization")
+        """Tell each organization the email is staff of, naming the account as it is stored; anything else
+        typed (an unknown email, a password typed into the email field) leaves no trace (and no hint)."""
+        memberships = Membership.objects.filter(user__email__iexact=email).select_related(
+            "organization", "user"
+        )
         with transaction.atomic():
             for membership in memberships:
                 audit_record(
                     organization=membership.organization,
                     action="office.login_failed",
                     actor=Actor.system("office sign-in", ip_address=self.client_address),
-                    data={"email": email, "reason": reason},
+                    data={"email": membership.user.email, "reason": reason},
                 )
 
 

@@ -5,13 +5,21 @@ from __future__ import annotations
 from django import forms
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portico.money import check_currency
-from portico.organizations.models import NumberSeries
-from portico.organizations.services import invitation_template_check, logo_check, portal_slug_check
+from portico.organizations.models import DOCUMENT_NUMBER_MAX_LENGTH
+from portico.organizations.services import (
+    LOGO_MAX_SIDE,
+    invitation_template_check,
+    logo_check,
+    number_padding_check,
+    number_prefix_check,
+    portal_slug_check,
+)
 
 from .base import OfficeModelForm
 
@@ -59,6 +67,9 @@ class OrganizationSettingsForm(OfficeModelForm):
             self.fields["logo"].error_messages["invalid_image"] = _(
                 "The logo must be a PNG or JPEG image, and this file is not one."
             )
+            self.fields["logo"].help_text = _(
+                "Shown in the portal and in emails. PNG or JPEG, at most 1 MB and %(max)s × %(max)s pixels."
+            ) % {"max": f"{LOGO_MAX_SIDE:,}"}
 
     def clean_base_currency(self):
         return check_currency(self.cleaned_data["base_currency"])
@@ -86,14 +97,26 @@ class OrganizationSettingsForm(OfficeModelForm):
 
 
 class NumberSeriesForm(OfficeModelForm):
+    """A series' prefix and padding, checked as ``number_series_update`` checks them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "padding" in self.fields:
+            self.fields["padding"].max_value = DOCUMENT_NUMBER_MAX_LENGTH
+            self.fields["padding"].validators.append(MaxValueValidator(DOCUMENT_NUMBER_MAX_LENGTH))
+            self.fields["padding"].widget.attrs["max"] = DOCUMENT_NUMBER_MAX_LENGTH
+
     def clean_prefix(self):
-        prefix = self.cleaned_data["prefix"].strip()
-        clash = NumberSeries.objects.filter(
-            organization_id=self.instance.organization_id, prefix=prefix
-        ).exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise ValidationError(_("Another series already uses this prefix; numbers would collide."))
-        return prefix
+        return number_prefix_check(series=self.instance, prefix=self.cleaned_data["prefix"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("prefix") is not None and data.get("padding") is not None:
+            try:
+                number_padding_check(prefix=data["prefix"], padding=data["padding"])
+            except ValidationError as exc:
+                self.add_error("padding", exc)
+        return data
 
 
 class ContactPersonForm(OfficeModelForm):

@@ -9,7 +9,7 @@ from portico.activity.notifications import notification_create
 from portico.activity.services import comment_add
 from portico.actors import Actor
 from portico.projects.services import project_create
-from portico.testing import SETUP, make_invoice, make_quote
+from portico.testing import SETUP, ContactPersonFactory, make_invoice, make_quote
 
 from .conftest import action_url, admin_url, messages_of
 
@@ -248,3 +248,34 @@ def test_the_viewed_list_runs_the_same_number_of_queries_for_few_and_many_marker
             assert staff_client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_notifications_about_portal_invitations_open_and_lead_to_the_customer(staff_client, org, contact_a):
+    import datetime
+
+    from django.utils import timezone
+
+    from portico.customers.access import portal_access_invite, portal_invitation_request
+    from portico.customers.models import PortalInvitation
+    from portico.testing import make_portal_access
+
+    make_portal_access(contact_a)  # invited and accepted: "accepted the portal invitation"
+    second = ContactPersonFactory(customer=contact_a.customer, email="carl@customer-a.test")
+    access, raw_token = portal_access_invite(actor=SETUP, contact=second)
+    PortalInvitation.objects.filter(access=access).update(
+        expires_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    assert portal_invitation_request(raw_token=raw_token, organization=org) is True
+    kinds = {Notification.Kind.PORTAL_ACCEPTED, Notification.Kind.INVITATION_REQUESTED}
+    notifications = list(Notification.objects.filter(kind__in=kinds))
+    assert {n.kind for n in notifications} == kinds
+
+    customer_url = admin_url(contact_a.customer)
+    for notification in notifications:
+        page = staff_client.get(admin_url(notification))
+        assert page.status_code == 200, notification.kind
+        assert notification.message in page.content.decode()
+        assert f'href="{customer_url}"' in page.content.decode()
+
+    feed = staff_client.get(admin_url(Notification, "changelist"))
+    assert feed.status_code == 200

@@ -295,3 +295,21 @@ def test_payment_and_time_entry_lists_run_the_same_number_of_queries_for_few_and
             row.append(len(queries))
         counts.append(row)
     assert counts[0] == counts[1]
+
+
+def test_the_admins_view_on_site_shortcut_is_gone(other_client, staff_client, acme_records, org):
+    """Django's ``r/<content type>/<id>/`` looks records up in every organization: the office has no such address."""
+    from django.urls import NoReverseMatch
+
+    from portico.customers.models import Customer
+
+    with pytest.raises(NoReverseMatch):
+        reverse("office:view_on_site", args=[1, 1])
+    customer = Customer.objects.filter(organization=org).first()
+    customer_type = ContentType.objects.get_for_model(Customer)
+    task_type = ContentType.objects.get(app_label="django_tasks_database", model="dbtaskresult")
+    organization_type = ContentType.objects.get_for_model(Organization)
+    for client in (other_client, staff_client):
+        assert client.get(f"/office/r/{customer_type.pk}/{customer.pk}/").status_code == 404
+        assert client.get(f"/office/r/{organization_type.pk}/{org.pk}/").status_code == 404
+        assert client.get(f"/office/r/{task_type.pk}/not-a-uuid/").status_code == 404

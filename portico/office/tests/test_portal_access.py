@@ -295,6 +295,24 @@ def test_a_logo_that_is_not_an_image_is_refused_on_its_field(staff_client, org, 
     assert not org.logo
 
 
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")  # what the check refuses
+def test_a_logo_of_too_many_pixels_is_refused_on_its_field(staff_client, org, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    Image.new("1", (12_000, 12_000)).save(buffer, format="PNG")
+    assert len(buffer.getvalue()) < 100 * 1024
+    upload = SimpleUploadedFile("logo.png", buffer.getvalue(), content_type="image/png")
+
+    response = staff_client.post(admin_url(org), {**settings_data(org), "logo": upload})
+
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.errors["logo"]
+    assert error.startswith("The logo is 12,000 × 12,000 pixels; it can be at most 4,096 pixels wide")
+    org.refresh_from_db()
+    assert not org.logo
+    assert not any(tmp_path.rglob("*"))
+
+
 def test_staff_upload_a_logo_and_edit_the_invitation_email(staff_client, org, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     buffer = io.BytesIO()

@@ -158,3 +158,35 @@ def test_members_are_listed_read_only(staff_client, staff, other_staff):
     assert "staff@acme.test" in html and "staff@other.test" not in html
     membership = Membership.objects.get(user=staff)
     assert staff_client.post(admin_url(membership), {"role": "staff"}).status_code == 403
+
+
+def test_a_padding_longer_than_a_number_can_be_is_refused(staff_client, org, customer_a):
+    series = NumberSeries.objects.get(organization=org, kind="invoice")
+
+    response = staff_client.post(admin_url(series), {"prefix": "INV/2026/", "padding": "30"})
+
+    assert response.status_code == 200
+    assert "the padding can be at most 23 digits" in response.context["adminform"].form.errors["padding"][0]
+    series.refresh_from_db()
+    assert (series.prefix, series.padding) == ("INV-", 5)
+    assert make_invoice(customer_a, "10.00").number == "INV-00001"
+
+
+def test_a_prefix_with_slashes_is_saved_and_numbers_documents(staff_client, org, customer_a):
+    series = NumberSeries.objects.get(organization=org, kind="invoice")
+
+    response = staff_client.post(admin_url(series), {"prefix": "INV/2026/", "padding": "4"})
+
+    assert response.status_code == 302
+    assert make_invoice(customer_a, "10.00").number == "INV/2026/0001"
+
+
+def test_a_prefix_a_browser_would_rewrite_is_refused(staff_client, org):
+    series = NumberSeries.objects.get(organization=org, kind="invoice")
+
+    response = staff_client.post(admin_url(series), {"prefix": "INV/../", "padding": "5"})
+
+    assert response.status_code == 200
+    assert "“.” or “..”" in response.context["adminform"].form.errors["prefix"][0]
+    series.refresh_from_db()
+    assert series.prefix == "INV-"

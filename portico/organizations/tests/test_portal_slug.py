@@ -153,6 +153,45 @@ def test_a_logo_over_one_megabyte_is_refused(org, media):
     assert not any(media.rglob("*"))
 
 
+def huge_png(width: int, height: int) -> SimpleUploadedFile:
+    """A PNG of many pixels in few bytes: one colour compresses to almost nothing."""
+    buffer = io.BytesIO()
+    Image.new("1", (width, height)).save(buffer, format="PNG")
+    return SimpleUploadedFile("logo.png", buffer.getvalue(), content_type="image/png")
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")  # what the check refuses
+@pytest.mark.parametrize(
+    ("size", "fragment"),
+    [
+        ((12_000, 12_000), "The logo is 12,000 × 12,000 pixels"),
+        ((5_000, 40), "The logo is 5,000 × 40 pixels"),
+        ((20_000, 20_000), "The logo has far too many pixels"),
+    ],
+)
+def test_a_logo_of_too_many_pixels_is_refused_however_few_its_bytes(org, media, size, fragment):
+    upload = huge_png(*size)
+    assert upload.size < 100 * 1024
+    before = db_state()
+
+    with pytest.raises(ValidationError) as exc:
+        organization_update(actor=SETUP, organization=org, logo=upload)
+
+    [message] = exc.value.message_dict["logo"]
+    assert message.startswith(fragment) and "at most 4,096 pixels wide and 4,096 high" in message
+    assert db_state() == before
+    org.refresh_from_db()
+    assert not org.logo
+    assert not any(media.rglob("*"))
+
+
+def test_a_logo_of_the_largest_size_allowed_is_accepted(org, media):
+    organization_update(actor=SETUP, organization=org, logo=huge_png(4096, 4096))
+
+    org.refresh_from_db()
+    assert org.logo.name.endswith(".png")
+
+
 @pytest.mark.parametrize(
     "upload",
     [

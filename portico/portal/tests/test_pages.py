@@ -175,3 +175,27 @@ def test_home_runs_the_same_number_of_queries_with_few_and_many_documents(org, p
         make_quote(customer_a, "5")
     assert queries() == few
     assert few <= 20
+
+
+def test_logged_in_pages_are_never_kept_by_a_browser_or_a_proxy(org, portal_client, customer_a, staff_client):
+    from portico.testing import make_invoice, make_quote
+
+    invoice, quote = make_invoice(customer_a, "100"), make_quote(customer_a, "50")
+    pages = [
+        url("home", org),
+        url("invoices", org),
+        url("invoice-detail", org, number=invoice.number),
+        url("quote-detail", org, number=quote.number),
+        url("payments", org),
+        url("statements", org),
+        url("profile", org),
+        url("password-change", org),
+        url("pay", org),
+    ]
+    office = staff_client.get(reverse("office:index"))["Cache-Control"]
+    assert "no-store" in office and "private" in office
+    for page in pages:
+        response = portal_client.get(page)
+        assert response.status_code == 200, page
+        directives = {part.strip() for part in response["Cache-Control"].split(",")}
+        assert {"private", "no-store"} <= directives, page

@@ -403,7 +403,7 @@ def test_declining_an_accepted_quote_changes_nothing_and_says_so(org, customer_a
     quote = _opened(portal_client, org, _with_status(customer_a, S.ACCEPTED))
     before = db_state(quote)
     response = portal_client.post(
-        url("quote-decline", org, number=quote.number), {"reason": "x"}, follow=True
+        url("quote-decline", org, number=quote.number), {"version": quote.version, "reason": "x"}, follow=True
     )
     assert "This quote was already accepted." in response.content.decode()
     assert db_state(quote) == before
@@ -442,6 +442,38 @@ def test_a_page_opened_before_a_revision_changes_nothing_and_says_so(org, custom
     assert "Revised: version 2" in page
 
 
+@pytest.mark.parametrize("name", ["quote-accept", "quote-decline"])
+@pytest.mark.parametrize("version", [None, "", "x", "²", "1.0", "0", "-1", "1e3", "9" * 400], ids=repr)
+def test_a_decision_without_the_version_the_contact_read_changes_nothing_and_says_so(
+    org, customer_a, portal_client, name, version
+):
+    quote = _opened(portal_client, org, make_quote(customer_a, "100.00"))
+    before = db_state(quote)
+    data = {"reason": "Too much"} if version is None else {"version": version, "reason": "Too much"}
+
+    response = portal_client.post(url(name, org, number=quote.number), data, follow=True)
+
+    assert response.redirect_chain[-1][0] == url("quote-detail", org, number=quote.number)
+    assert (
+        "did not say which version of the quote you read, so nothing was changed" in response.content.decode()
+    )
+    assert db_state(quote) == before
+    assert audit_actions(quote) == ["quote.created", "quote.sent"]
+    assert not Notification.objects.filter(kind__in=["quote_accepted", "quote_declined"]).exists()
+
+
+def test_a_decline_reason_the_form_refuses_changes_nothing_and_says_why(org, customer_a, portal_client):
+    quote = _opened(portal_client, org, make_quote(customer_a, "100.00"))
+    before = db_state(quote)
+
+    for reason in ("nul\x00byte", "x" * 2001):
+        response = portal_client.post(
+            url("quote-decline", org, number=quote.number), {"version": "1", "reason": reason}, follow=True
+        )
+        assert response.status_code == 200
+        assert response.context["messages"] and db_state(quote) == before
+
+
 def test_a_quote_being_revised_says_so_instead_of_404(org, customer_a, portal_client):
     quote = make_quote(customer_a, "100.00")
     Quote.objects.filter(pk=quote.pk).update(status=S.DECLINED)
@@ -457,7 +489,7 @@ def test_a_quote_being_revised_says_so_instead_of_404(org, customer_a, portal_cl
 
 def test_the_contact_sees_the_new_version_once_staff_sends_it(org, customer_a, portal_client):
     quote = make_quote(customer_a, "100.00")
-    portal_client.post(url("quote-decline", org, number=quote.number), {"reason": "Too much"})
+    portal_client.post(url("quote-decline", org, number=quote.number), {"version": "1", "reason": "Too much"})
     quote.refresh_from_db()
     revised = quote_revise(actor=SETUP, quote=quote)
     document_replace_lines(actor=SETUP, document=revised, lines=lines("80.00"))

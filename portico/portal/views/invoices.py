@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -15,6 +15,7 @@ from portico.sales.models import Invoice, RetainerInvoice, SalesOrder
 from portico.sales.selectors import customer_receivable
 
 from ..context import PortalContext, portal_page
+from ..converters import could_be_document_number
 from ..selectors.invoices import (
     CREDIT_NOTE,
     PAYMENT,
@@ -124,10 +125,12 @@ def pay(request: HttpRequest, portal: PortalContext) -> HttpResponse:
     amount the customer owes on invoices.
     """
     document = None
-    if number := request.GET.get("invoice"):
-        document = invoice_for_contact(portal=portal, number=number)
-    elif number := request.GET.get("retainer"):
-        document = retainer_invoice_for_contact(portal=portal, number=number)
+    for key, find in (("invoice", invoice_for_contact), ("retainer", retainer_invoice_for_contact)):
+        if number := request.GET.get(key):
+            if not could_be_document_number(number):
+                raise Http404
+            document = find(portal=portal, number=number)
+            break
     if document is not None:
         amount, currency = document.balance_due, document.currency
     else:

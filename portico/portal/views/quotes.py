@@ -2,7 +2,8 @@
 
 Every view loads the quote through ``quote_for_contact`` first (404 for anything not this customer's sent
 quote), then calls one service. Accept and Decline answer a refused action (already decided, expired, revised
-since the page was opened) with a message on the quote's page and change nothing.
+since the page was opened, or not saying which version it is about) with a message on the quote's page and change
+nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from portico.sales.models import Quote
 from portico.sales.services.quotes import quote_accept, quote_decline
 
 from ..context import PortalContext, portal_page
+from ..forms import QuoteDecisionForm
 from ..listing import listing
 from ..selectors.invoices import document_taxes
 from ..selectors.quotes import (
@@ -93,8 +95,11 @@ def quote_detail(request: HttpRequest, portal: PortalContext, number: str) -> Ht
     )
 
 
-def _quote_to_decide(request: HttpRequest, portal: PortalContext, number: str) -> Quote | HttpResponse:
-    """The quote a contact decides on, as the version their page showed; a redirect when it is being revised."""
+def _quote_to_decide(
+    request: HttpRequest, portal: PortalContext, number: str, form: QuoteDecisionForm
+) -> Quote | HttpResponse:
+    """The quote a contact decides on, as the version their page showed; a redirect when it is being revised,
+    or when the decision does not say which version it is about."""
     try:
         quote = quote_for_contact(portal=portal, number=number)
     except Http404:
@@ -106,21 +111,23 @@ def _quote_to_decide(request: HttpRequest, portal: PortalContext, number: str) -
             % {"organization": portal.organization.name},
         )
         return redirect("portal:quotes", slug=portal.organization.portal_slug)
-    seen = request.POST.get("version", "")
-    if seen.isdigit():
-        quote.version = int(seen)  # the service refuses a decision on a version other than the current one
+    if not form.is_valid():
+        messages.error(request, form.refusal())
+        return redirect(_detail_url(portal, quote.number))
+    quote.version = form.cleaned_data["version"]  # the service refuses a decision on another version
     return quote
 
 
 def _decide(request: HttpRequest, portal: PortalContext, number: str, *, accept: bool) -> HttpResponse:
-    quote = _quote_to_decide(request, portal, number)
+    form = QuoteDecisionForm(request.POST)
+    quote = _quote_to_decide(request, portal, number, form)
     if isinstance(quote, HttpResponse):
         return quote
     try:
         if accept:
             quote_accept(quote=quote, actor=portal.actor)
         else:
-            quote_decline(quote=quote, reason=request.POST.get("reason", ""), actor=portal.actor)
+            quote_decline(quote=quote, reason=form.cleaned_data["reason"], actor=portal.actor)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
