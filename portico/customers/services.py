@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from portico.activity.services import audit_record
@@ -126,13 +127,17 @@ CUSTOMER_EDITABLE_FIELDS = (
 )
 
 
+def records_in_customer_currency() -> list[type[models.Model]]:
+    """The models whose amounts or rates are in their customer's currency: documents, payments, projects.
+
+    Each says so itself (``in_customer_currency = True``), so this layer needs no import of the layers above.
+    """
+    return [model for model in apps.get_models() if getattr(model, "in_customer_currency", False)]
+
+
 def customer_update(*, customer: Customer, actor: Actor, **fields) -> Customer:
     """Change a customer's details. The currency is fixed once documents, payments or projects (whose rates are
     in it) were made in it: an amount entered in a currency keeps its meaning."""
-    from portico.payments.models import CustomerPayment
-    from portico.projects.models import Project
-    from portico.sales.models import CreditNote, Invoice, Quote, RetainerInvoice, SalesOrder
-
     unknown = set(fields) - set(CUSTOMER_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
@@ -143,13 +148,8 @@ def customer_update(*, customer: Customer, actor: Actor, **fields) -> Customer:
         if "currency" in fields:
             currency = check_currency(fields["currency"])
             fields["currency"] = currency
-            if currency != customer.currency and (
-                CustomerPayment.objects.filter(customer=customer).exists()
-                or Project.objects.filter(customer=customer).exists()
-                or any(
-                    model.objects.filter(customer=customer).exists()
-                    for model in (Invoice, Quote, RetainerInvoice, CreditNote, SalesOrder)
-                )
+            if currency != customer.currency and any(
+                model.objects.filter(customer=customer).exists() for model in records_in_customer_currency()
             ):
                 raise ValidationError(
                     {

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import string
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
+from portico.activity.services import audit_record
 from portico.actors import Actor
 from portico.money import check_currency
 
@@ -124,8 +126,6 @@ def number_padding_check(*, prefix: str, padding: int) -> int:
 
 def number_series_update(*, series: NumberSeries, prefix: str, padding: int, actor: Actor) -> NumberSeries:
     """Change a series' prefix and padding; the next number only moves when a document takes it."""
-    from portico.activity.services import audit_record
-
     errors = {}
     try:
         prefix = number_prefix_check(series=series, prefix=prefix)
@@ -322,12 +322,12 @@ def _move_portal_slug(organization: Organization, old_slug: str) -> None:
 
 
 def _has_transactions(organization: Organization) -> bool:
-    from portico.payments.models import CustomerPayment
-    from portico.sales.models import CreditNote, Invoice, Quote, RetainerInvoice, SalesOrder
-
+    """Whether any document or payment was made; each such model says so itself (``is_transaction = True``),
+    so this layer needs no import of the layers above."""
     return any(
         model.objects.filter(organization=organization).exists()
-        for model in (Invoice, Quote, RetainerInvoice, CreditNote, SalesOrder, CustomerPayment)
+        for model in apps.get_models()
+        if getattr(model, "is_transaction", False)
     )
 
 
@@ -406,8 +406,6 @@ def organization_update(*, organization: Organization, actor: Actor, **fields) -
 
 
 def _organization_save(organization: Organization, actor, fields: dict) -> Organization:
-    from portico.activity.services import audit_record
-
     with transaction.atomic():
         organization = Organization.objects.select_for_update().get(pk=organization.pk)
         data: dict = {"fields": sorted(fields)}

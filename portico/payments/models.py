@@ -21,6 +21,10 @@ class PaymentMode(models.TextChoices):
 class CustomerPayment(models.Model):
     """Money received from a customer, online or offline. What is not allocated is available credit."""
 
+    #: Amounts in the customer's currency (it cannot change under them), and a transaction of the organization.
+    in_customer_currency = True
+    is_transaction = True
+
     organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
     customer = models.ForeignKey(
         "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="payments"

@@ -24,7 +24,7 @@ from django_tasks import TaskResultStatus, task
 from portico.accounts.throttle import normalise_email, password_reset_request_allowed
 from portico.customers.models import PortalAccess
 from portico.emails.services import absolute_url, email_enqueue
-from portico.organizations.models import Organization
+from portico.organizations.models import Membership, Organization
 
 logger = logging.getLogger(__name__)
 
@@ -99,8 +99,6 @@ def portal_password_reset_task(*, email: str, organization_id: int) -> int:
 
 def _known_beyond(user, organization: Organization) -> bool:
     """Whether the account reaches past this organization: staff anywhere, or a contact of another business."""
-    from portico.organizations.models import Membership
-
     return (
         Membership.objects.filter(user=user).exists()
         or PortalAccess.objects.filter(user=user).exclude(organization=organization).exists()

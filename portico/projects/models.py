@@ -13,6 +13,9 @@ from portico.fields import MoneyField
 
 
 class Project(models.Model):
+    #: Rates in the customer's currency: it cannot change under them.
+    in_customer_currency = True
+
     class BillingMethod(models.TextChoices):
         FIXED = "fixed", _("Fixed cost for project")
         PROJECT_HOURS = "project_hours", _("Based on project hours")

@@ -22,9 +22,9 @@ from portico.money import format_money
 from portico.office import portal_access
 from portico.office.forms import ContactPersonForm, ContactPersonFormSet, CustomerForm
 from portico.office.site import office_site
+from portico.overview import customer_balances
 from portico.payments.models import CustomerPayment
 from portico.sales.models import CreditNote, Invoice, Quote, RetainerInvoice, SalesOrder
-from portico.sales.selectors import customer_balances
 
 from .base import (
     Cell,

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from django.urls import reverse
 
+from portico.overview import customer_available_credits
 from portico.payments.models import CustomerPayment, Refund
 from portico.payments.services import payment_record
 from portico.sales.models import Invoice
-from portico.sales.selectors import customer_available_credits
 from portico.testing import SETUP, db_state, make_invoice, make_retainer, today
 
 from .conftest import action_url, admin_url, assert_refused, messages_of

@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from portico.activity.models import AuditEvent
 from portico.actors import Actor
 from portico.customers.models import Customer
+from portico.overview import customer_available_credits
 from portico.payments.credits import credit_apply_many
 from portico.payments.models import CustomerPayment, PaymentAllocation
 from portico.payments.services import payment_delete, payment_record, refund_create
 from portico.sales.models import Invoice
-from portico.sales.selectors import customer_available_credits, customer_receivable
+from portico.sales.selectors import customer_receivable
 from portico.sales.services.invoices import invoice_void
 from portico.testing import SETUP, CustomerFactory, audit_actions, db_state, make_invoice, today
 

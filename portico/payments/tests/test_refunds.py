@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 
 from portico.activity.models import AuditEvent
 from portico.actors import Actor
+from portico.overview import customer_available_credits
 from portico.payments.credits import credit_apply_many
 from portico.payments.models import Refund
 from portico.payments.services import payment_record, refund_create
-from portico.sales.selectors import customer_available_credits
 from portico.testing import SETUP, audit_actions, db_state, make_credit_note, make_invoice, today
 
 

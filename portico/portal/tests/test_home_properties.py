@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 
 from portico.money import format_money
 from portico.organizations.services import organization_update
+from portico.overview import customer_balances
 from portico.payments.services import (
     payment_record,
 )
@@ -44,7 +45,6 @@ from portico.projects.services import (
     timesheet_approval_create,
     timesheet_approval_send,
 )
-from portico.sales.selectors import customer_balances
 from portico.testing import (
     SETUP,
     ContactPersonFactory,

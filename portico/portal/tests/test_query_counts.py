@@ -15,10 +15,10 @@ import pytest
 from django.db.models import F
 from django.urls import reverse
 
+from portico.overview import customer_balances
 from portico.payments.models import CustomerPayment, PaymentAllocation
 from portico.projects.models import TimesheetApproval
 from portico.sales.models import Invoice, Quote, RetainerInvoice, SalesOrder
-from portico.sales.selectors import customer_balances
 
 from .budget import QUERY_BUDGET, queries_of
 from .volume import APPROVAL_STATUSES, FEW, MANY, add_documents, add_entries, number

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from portico.sales.selectors import customer_balances
+from portico.overview import customer_balances
 
 from ..context import PortalContext, portal_page
 

@@ -20,6 +20,10 @@ class SalesDocument(models.Model):
     document is issued, so a later change to the customer does not rewrite what was sent.
     """
 
+    #: Amounts in the customer's currency (it cannot change under them), and a transaction of the organization.
+    in_customer_currency = True
+    is_transaction = True
+
     organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
     customer = models.ForeignKey(
         "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"

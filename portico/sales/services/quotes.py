@@ -16,6 +16,8 @@ from portico.actors import Actor
 
 from ..models import Invoice, Quote, SalesOrder
 from .documents import document_create, lines_of, lock, require_status, snapshot_customer
+from .invoices import invoice_create
+from .salesorders import sales_order_create
 
 S = Quote.Status
 
@@ -161,8 +163,6 @@ def quote_revise(*, quote: Quote, actor: Actor) -> Quote:
 
 def quote_convert_to_invoice(*, quote: Quote, date: datetime.date | None = None, actor: Actor) -> Invoice:
     """Make a draft invoice from a sent or accepted quote; the quote becomes invoiced."""
-    from .invoices import invoice_create
-
     with transaction.atomic():
         quote = lock(Quote, quote.pk)
         # Each refusal below says why ``quote.can_convert`` is false.
@@ -199,8 +199,6 @@ def quote_convert_to_sales_order(
     *, quote: Quote, date: datetime.date | None = None, actor: Actor
 ) -> SalesOrder:
     """Make a draft sales order from a sent or accepted quote; a sent quote counts as accepted by the order."""
-    from .salesorders import sales_order_create
-
     with transaction.atomic():
         quote = lock(Quote, quote.pk)
         require_status(quote, [S.SENT, S.ACCEPTED], _("converted to a sales order"))

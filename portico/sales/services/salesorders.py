@@ -13,6 +13,7 @@ from portico.actors import Actor
 
 from ..models import Invoice, Quote, SalesOrder
 from .documents import document_create, lines_of, lock, require_status, snapshot_customer
+from .invoices import invoice_create
 
 S = SalesOrder.Status
 
@@ -45,8 +46,6 @@ def sales_order_convert_to_invoice(
 
     The quotes the order came from become invoiced too, by this invoice, so they cannot be invoiced again.
     """
-    from .invoices import invoice_create
-
     with transaction.atomic():
         order = lock(SalesOrder, order.pk)
         if not order.can_invoice():

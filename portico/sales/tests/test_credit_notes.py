@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from portico.activity.models import AuditEvent
 from portico.actors import Actor
 from portico.customers.models import Customer
+from portico.overview import customer_available_credits
 from portico.payments.credits import credit_apply
 from portico.payments.models import Refund
 from portico.payments.services import refund_create
 from portico.sales.models import CreditApplication, CreditNote, Invoice
-from portico.sales.selectors import customer_available_credits, customer_receivable
+from portico.sales.selectors import customer_receivable
 from portico.sales.services.invoices import credit_note_create, credit_note_open, credit_note_void
 from portico.testing import SETUP, audit_actions, db_state, lines, make_credit_note, make_invoice, today
 

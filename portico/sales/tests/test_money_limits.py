@@ -9,9 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portico.money import MAX_AMOUNT, MAX_QUANTITY
+from portico.overview import customer_available_credits
 from portico.payments.services import payment_record
 from portico.sales.models import Invoice
-from portico.sales.selectors import customer_available_credits, customer_receivable
+from portico.sales.selectors import customer_receivable
 from portico.sales.services.documents import LineInput
 from portico.sales.services.invoices import invoice_create, invoice_send
 from portico.testing import SETUP, CustomerFactory, TaxFactory, db_state, make_invoice, today

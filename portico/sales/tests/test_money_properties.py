@@ -20,15 +20,12 @@ from hypothesis import strategies as st
 
 from portico.activity.models import AuditEvent
 from portico.money import document_totals, is_rounded, line_amounts, minor_unit, round_money
+from portico.overview import customer_available_credits
 from portico.payments.credits import credit_apply, credit_apply_many, credit_remove
 from portico.payments.models import CustomerPayment, PaymentAllocation, Refund
 from portico.payments.services import payment_delete, payment_record, refund_create, refund_delete
 from portico.sales.models import CreditApplication, CreditNote, Invoice, RetainerApplication, RetainerInvoice
-from portico.sales.selectors import (
-    customer_available_credits,
-    customer_available_retainer,
-    customer_receivable,
-)
+from portico.sales.selectors import customer_available_retainer, customer_receivable
 from portico.sales.services.documents import LineInput
 from portico.sales.services.invoices import (
     credit_note_void,

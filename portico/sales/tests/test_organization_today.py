@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from portico.overview import customer_balances
 from portico.sales.models import Invoice, Quote
-from portico.sales.selectors import customer_balances
 from portico.sales.services.quotes import quote_accept, quote_revise, quote_send
 from portico.testing import SETUP, make_invoice, make_quote
 

@@ -8,11 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portico.actors import Actor
+from portico.overview import customer_available_credits
 from portico.payments.credits import credit_apply
 from portico.payments.services import payment_delete, payment_record, refund_create
 from portico.sales.models import Invoice, RetainerInvoice
 from portico.sales.selectors import (
-    customer_available_credits,
     customer_available_retainer,
     customer_outstanding_retainers,
     customer_receivable,

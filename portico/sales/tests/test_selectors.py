@@ -11,6 +11,12 @@ from decimal import Decimal
 
 import pytest
 
+from portico.overview import (
+    CustomerBalances,
+    customer_available_credits,
+    customer_balances,
+    customer_last_payment,
+)
 from portico.payments.credits import credit_apply
 from portico.payments.services import payment_record, refund_create
 from portico.projects.selectors import customer_pending_approvals
@@ -23,11 +29,7 @@ from portico.projects.services import (
 )
 from portico.sales.models import Quote
 from portico.sales.selectors import (
-    CustomerBalances,
-    customer_available_credits,
     customer_available_retainer,
-    customer_balances,
-    customer_last_payment,
     customer_open_quotes,
     customer_outstanding_retainers,
     customer_receivable,
