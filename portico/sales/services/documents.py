@@ -306,23 +306,29 @@ def document_create(
     actor: Actor,
     **fields,
 ) -> SalesDocument:
-    """Create a draft document of the given kind for a customer, numbered from the organization's series."""
+    """Create a draft document of the given kind for a customer, numbered from the organization's series.
+
+    The customer is locked and read again first: the document takes its currency and details as they are now.
+    """
     kind = KINDS[model]
-    fields = _check_header_fields(kind, customer, date, fields)
-    document = model(
-        organization=customer.organization, customer=customer, date=date, currency=customer.currency, **fields
-    )
-    snapshot_customer(document, customer)
     if not lines:
         raise ValidationError(_("Add at least one line to the %(kind)s.") % {"kind": kind.label})
-    _validate_lines(document, lines)
-    built = _build_lines(document, lines)
-    _price_lines(document, built)
-    _reset_balances(document)
-    document.number = "pending"  # replaced below, inside the transaction that takes the number
-    document.full_clean(exclude=["number", "customer", "organization"])
     with transaction.atomic():
-        document.number = number_next(organization=customer.organization, kind=kind.series)
+        organization = customer.organization  # a customer never moves to another organization
+        customer = lock_customer(customer.pk)
+        customer.organization = organization
+        fields = _check_header_fields(kind, customer, date, fields)
+        document = model(
+            organization=organization, customer=customer, date=date, currency=customer.currency, **fields
+        )
+        snapshot_customer(document, customer)
+        _validate_lines(document, lines)
+        built = _build_lines(document, lines)
+        _price_lines(document, built)
+        _reset_balances(document)
+        document.number = "pending"  # replaced below, once everything else is known to be right
+        document.full_clean(exclude=["number", "customer", "organization"])
+        document.number = number_next(organization=organization, kind=kind.series)
         document.save()
         for line in built:
             line.document = document
