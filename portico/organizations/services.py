@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import string
+import zoneinfo
 
+from babel import Locale, UnknownLocaleError
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from portico.activity.services import audit_record
 from portico.actors import Actor
@@ -232,9 +236,6 @@ def logo_check(*, logo) -> str:
     The pixels are limited as well as the bytes: a few kilobytes of PNG can hold an image of billions of pixels,
     which every browser and mail client showing the logo would have to unpack.
     """
-    from django.template.defaultfilters import filesizeformat
-    from PIL import Image
-
     if logo.size > LOGO_MAX_BYTES:
         raise ValidationError(
             _("The logo is %(size)s; it can be at most 1 MB. Save it smaller and upload it again.")
@@ -338,10 +339,6 @@ def organization_update(*, organization: Organization, actor: Actor, **fields) -
     checked to be a PNG or JPEG of at most 1 MB; the invitation email's subject and message may use only their
     placeholders.
     """
-    import zoneinfo
-
-    from babel import Locale, UnknownLocaleError
-
     unknown = set(fields) - set(ORGANIZATION_SETTINGS_FIELDS)
     if unknown:
         raise ValidationError(

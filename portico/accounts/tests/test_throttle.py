@@ -97,11 +97,11 @@ def test_a_successful_login_does_not_clear_the_addresses_failures(db, limits):
 
 
 def test_the_lock_ends_when_the_lockout_period_is_over(db, limits):
-    limits.PORTICO_LOGIN_LOCKOUT = 1
+    limits.PORTICO_LOGIN_LOCKOUT = 3  # long enough that a busy machine still sees the lock before it ends
     fail(5)
-    assert login_locked_for(email="pat@example.test", ip="203.0.113.7") == 1
+    assert 0 < login_locked_for(email="pat@example.test", ip="203.0.113.7") <= 3
 
-    time.sleep(1.1)
+    time.sleep(3.1)
 
     assert login_locked_for(email="pat@example.test", ip="203.0.113.7") == 0
 
