@@ -111,7 +111,7 @@ def other_org_access(other_customer):
 @pytest.fixture
 def disabled_access(customer_a):
     """A second contact of customer A who had access until staff took it away."""
-    from portico.customers.access import portal_access_disable
+    from portico.customers.portal_access import portal_access_disable
     from portico.testing import make_portal_access
 
     contact = ContactPersonFactory(customer=customer_a, email="dora@customer-a.test")

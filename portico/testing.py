@@ -201,7 +201,7 @@ def make_portal_access(contact: ContactPerson, *, accept: bool = True, user: Use
 
     Returns the access and the raw invitation token.
     """
-    from portico.customers.access import portal_access_invite, portal_invitation_accept
+    from portico.customers.portal_access import portal_access_invite, portal_invitation_accept
 
     access, raw_token = portal_access_invite(actor=SETUP, contact=contact)
     if accept:

@@ -11,8 +11,8 @@ from portico.activity.services import audit_record
 from portico.actors import Actor
 from portico.money import check_currency
 
-from .access import portal_access_disable
 from .models import ContactPerson, Customer, PortalAccess
+from .portal_access import portal_access_disable
 
 #: Portal access that ends when its contact's email changes or the contact is deleted.
 _OPEN_ACCESS = (PortalAccess.Status.INVITED, PortalAccess.Status.ACTIVE)

@@ -31,8 +31,8 @@ from portico.activity.notifications import notification_create
 from portico.activity.services import comment_add
 from portico.actors import Actor
 from portico.catalog.models import Item, Tax
-from portico.customers.access import portal_access_invite, portal_invitation_accept
 from portico.customers.models import ContactPerson, Customer
+from portico.customers.portal_access import portal_access_invite, portal_invitation_accept
 from portico.customers.services import contact_person_create, customer_create
 from portico.organizations.models import Membership, Organization
 from portico.organizations.services import membership_add, organization_create

@@ -21,9 +21,14 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from portico.customers.access import portal_access_disable, portal_access_invite, portal_access_reinvite
 from portico.customers.models import ContactPerson, Customer, PortalAccess
-from portico.office.admin.base import admin_change_url, office_actor
+from portico.customers.portal_access import (
+    portal_access_disable,
+    portal_access_invite,
+    portal_access_reinvite,
+)
+from portico.office.admin.panels import admin_change_url
+from portico.office.admin.tenancy import office_actor
 from portico.office.forms import PortalAccessChanges, PortalAccessForm
 from portico.organizations.models import Organization
 

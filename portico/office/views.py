@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from portico.customers.models import Customer
 from portico.money import format_money
-from portico.office.admin.base import (
+from portico.office.admin.panels import admin_change_url
+from portico.office.admin.tenancy import (
     add_service_errors,
-    admin_change_url,
     office_actor,
     organization_today,
     parse_id,

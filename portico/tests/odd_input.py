@@ -370,8 +370,8 @@ def build_world(*, organization, staff, customer, other_customer, contact, tax) 
     from portico.activity.notifications import notification_create
     from portico.activity.services import comment_add
     from portico.actors import Actor
-    from portico.customers.access import portal_access_invite
     from portico.customers.models import ContactPerson, PortalAccess
+    from portico.customers.portal_access import portal_access_invite
     from portico.organizations.models import Membership, NumberSeries
     from portico.payments.credits import credit_apply
     from portico.payments.services import payment_record, refund_create

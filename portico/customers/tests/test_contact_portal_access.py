@@ -8,14 +8,14 @@ from django.core.exceptions import ValidationError
 from portico.accounts.models import User
 from portico.activity.models import AuditEvent
 from portico.actors import Actor
-from portico.customers.access import (
+from portico.customers.models import ContactPerson, PortalAccess, PortalInvitation
+from portico.customers.portal_access import (
     InvitationInvalid,
     portal_access_disable,
     portal_access_invite,
     portal_invitation_accept,
     portal_invitation_find,
 )
-from portico.customers.models import ContactPerson, PortalAccess, PortalInvitation
 from portico.customers.selectors import portal_accesses_for_user
 from portico.customers.services import contact_person_create, contact_person_delete, contact_person_save
 from portico.testing import SETUP, TEST_PASSWORD, audit_actions, db_state, make_portal_access

@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from portico.activity.models import AuditEvent, Notification
 from portico.actors import Actor
-from portico.customers.access import (
+from portico.customers.models import PortalInvitation
+from portico.customers.portal_access import (
     portal_access_disable,
     portal_access_invite,
     portal_invitation_request,
 )
-from portico.customers.models import PortalInvitation
 from portico.customers.services import contact_person_delete
 from portico.testing import (
     SETUP,
@@ -176,7 +176,7 @@ def test_the_portal_shows_the_invalid_link_page_when_a_disabled_contact_asks(
 
 
 def test_a_link_to_the_contacts_old_address_cannot_ask_in_their_name(org, customer_a, contact_a):
-    from portico.customers.access import portal_access_invite, portal_invitation_can_be_requested
+    from portico.customers.portal_access import portal_access_invite, portal_invitation_can_be_requested
     from portico.customers.services import contact_person_save
 
     _access, old_token = portal_access_invite(actor=SETUP, contact=contact_a)

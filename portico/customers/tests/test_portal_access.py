@@ -12,7 +12,8 @@ from django.utils import timezone
 from portico.accounts.models import User
 from portico.activity.models import AuditEvent, Notification
 from portico.actors import Actor
-from portico.customers.access import (
+from portico.customers.models import Customer, PortalAccess, PortalInvitation
+from portico.customers.portal_access import (
     InvitationInvalid,
     portal_access_disable,
     portal_access_invite,
@@ -20,7 +21,6 @@ from portico.customers.access import (
     portal_invitation_accept,
     portal_invitation_find,
 )
-from portico.customers.models import Customer, PortalAccess, PortalInvitation
 from portico.customers.selectors import customer_portal_status, portal_accesses_for_user
 from portico.testing import (
     SETUP,

@@ -14,7 +14,8 @@ from django.db import connection, transaction
 
 from portico.accounts.models import User
 from portico.activity.models import AuditEvent, Notification
-from portico.customers.access import (
+from portico.customers.models import PortalAccess, PortalInvitation
+from portico.customers.portal_access import (
     InvitationInvalid,
     portal_access_disable,
     portal_access_invite,
@@ -22,7 +23,6 @@ from portico.customers.access import (
     portal_invitation_accept,
     portal_invitation_request,
 )
-from portico.customers.models import PortalAccess, PortalInvitation
 from portico.testing import SETUP, TEST_PASSWORD, ContactPersonFactory, UserFactory, run_together
 
 pytestmark = [

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
-from portico.customers.access import portal_access_invite
+from portico.customers.portal_access import portal_access_invite
 from portico.testing import SETUP
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

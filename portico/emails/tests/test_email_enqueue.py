@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from portico.customers.access import portal_access_invite
 from portico.customers.models import PortalAccess
+from portico.customers.portal_access import portal_access_invite
 from portico.emails.services import email_enqueue
 from portico.testing import SETUP
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.urls import reverse
 
-from portico.customers.access import portal_access_invite
+from portico.customers.portal_access import portal_access_invite
 from portico.emails.models import MailboxMessage
 from portico.emails.views import HTML_PART_CSP
 from portico.testing import SETUP, UserFactory

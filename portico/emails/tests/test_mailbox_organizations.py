@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from portico.customers.access import portal_access_invite
+from portico.customers.portal_access import portal_access_invite
 from portico.emails.models import MailboxMessage
 from portico.emails.tasks import send_email_task
 from portico.testing import SETUP, MembershipFactory, UserFactory

@@ -7,7 +7,7 @@ import zoneinfo
 import pytest
 from django.urls import reverse
 
-from portico.customers.access import (
+from portico.customers.portal_access import (
     InvitationInvalid,
     portal_access_invite,
     portal_access_reinvite,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portico.customers.access import portal_access_invite, portal_invitation_find
+from portico.customers.portal_access import portal_access_invite, portal_invitation_find
 from portico.testing import SETUP
 
 from .conftest import accept_token

@@ -17,17 +17,9 @@ from portico.office import portal_access
 from portico.office.forms import OfficeModelForm
 from portico.office.site import office_site
 
-from .base import (
-    RETURN_TO_DOCUMENT,
-    TO_CHANGELIST,
-    OrgScopedAdmin,
-    StatusAction,
-    StatusActionsMixin,
-    admin_change_url,
-    adopt,
-    office_actor,
-    request_organization,
-)
+from .actions import TO_CHANGELIST, StatusAction, StatusActionsMixin
+from .panels import RETURN_TO_DOCUMENT, admin_change_url
+from .tenancy import OrgScopedAdmin, adopt, office_actor, request_organization
 
 
 class ReadOnlyAdmin(OrgScopedAdmin):

@@ -10,7 +10,7 @@ from portico.money import format_unit_price
 from portico.office.forms import OfficeModelForm
 from portico.office.site import office_site
 
-from .base import OrgScopedAdmin, request_organization
+from .tenancy import OrgScopedAdmin, request_organization
 
 
 @admin.register(Tax, site=office_site)

@@ -26,15 +26,12 @@ from portico.overview import customer_balances
 from portico.payments.models import CustomerPayment
 from portico.sales.models import CreditNote, Invoice, Quote, RetainerInvoice, SalesOrder
 
-from .base import (
-    Cell,
+from .actions import StatusActionsMixin
+from .panels import Cell, Table, cell, link
+from .tenancy import (
     OrgScopedAdmin,
     OrgScopedInline,
-    StatusActionsMixin,
-    Table,
     adopt,
-    cell,
-    link,
     office_actor,
     organization_today,
     request_organization,

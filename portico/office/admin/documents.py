@@ -27,14 +27,12 @@ from portico.sales.services.documents import (
     kind_of,
 )
 
-from .base import (
-    CommentsMixin,
+from .actions import StatusActionsMixin
+from .panels import CommentsMixin, Table, money_column
+from .tenancy import (
     OrgScopedAdmin,
     OrgScopedInline,
     ServiceRefused,
-    StatusActionsMixin,
-    Table,
-    money_column,
     office_actor,
     organization_locale,
     organization_today,

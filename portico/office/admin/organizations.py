@@ -18,7 +18,7 @@ from portico.organizations.services import (
     organization_update,
 )
 
-from .base import OrgScopedAdmin, adopt, office_actor, request_organization
+from .tenancy import OrgScopedAdmin, adopt, office_actor, request_organization
 
 
 @admin.register(Organization, site=office_site)

@@ -23,21 +23,9 @@ from portico.payments.services import (
     refund_delete,
 )
 
-from .base import (
-    TO_CHANGELIST,
-    OrgScopedAdmin,
-    RowAction,
-    StatusAction,
-    StatusActionsMixin,
-    Table,
-    admin_change_url,
-    adopt,
-    cell,
-    link,
-    money_column,
-    office_actor,
-    organization_locale,
-)
+from .actions import TO_CHANGELIST, RowAction, StatusAction, StatusActionsMixin
+from .panels import Table, admin_change_url, cell, link, money_column
+from .tenancy import OrgScopedAdmin, adopt, office_actor, organization_locale
 
 
 def _allocate(request, payment, data):

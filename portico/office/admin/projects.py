@@ -33,20 +33,10 @@ from portico.projects.services import (
     timesheet_approval_send,
 )
 
-from .base import (
-    CommentsMixin,
-    OrgScopedAdmin,
-    OrgScopedInline,
-    StatusAction,
-    StatusActionsMixin,
-    Table,
-    adopt,
-    cell,
-    link,
-    office_actor,
-    organization_today,
-)
+from .actions import StatusAction, StatusActionsMixin
 from .documents import ViewedFilter, viewed_sentence
+from .panels import CommentsMixin, Table, cell, link
+from .tenancy import OrgScopedAdmin, OrgScopedInline, adopt, office_actor, organization_today
 
 AS = TimesheetApproval.Status
 

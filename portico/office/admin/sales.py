@@ -40,16 +40,7 @@ from portico.sales.services.salesorders import (
     sales_order_void,
 )
 
-from .base import (
-    RowAction,
-    StatusAction,
-    Table,
-    cell,
-    link,
-    money_column,
-    office_actor,
-    organization_locale,
-)
+from .actions import RowAction, StatusAction
 from .documents import (
     DocumentAdmin,
     InvoiceStatusFilter,
@@ -60,6 +51,8 @@ from .documents import (
     apply_credits_to_invoice,
     refund_from,
 )
+from .panels import Table, cell, link, money_column
+from .tenancy import office_actor, organization_locale
 
 
 def _describe_application(application) -> str:

@@ -255,8 +255,8 @@ def test_notifications_about_portal_invitations_open_and_lead_to_the_customer(st
 
     from django.utils import timezone
 
-    from portico.customers.access import portal_access_invite, portal_invitation_request
     from portico.customers.models import PortalInvitation
+    from portico.customers.portal_access import portal_access_invite, portal_invitation_request
     from portico.testing import make_portal_access
 
     make_portal_access(contact_a)  # invited and accepted: "accepted the portal invitation"

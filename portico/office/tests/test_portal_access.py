@@ -13,8 +13,8 @@ from PIL import Image
 from portico.activity.models import AuditEvent
 from portico.activity.services import audit_record
 from portico.actors import Actor
-from portico.customers.access import InvitationInvalid, portal_invitation_find
 from portico.customers.models import PortalAccess
+from portico.customers.portal_access import InvitationInvalid, portal_invitation_find
 from portico.office.forms import PortalAccessChanges
 from portico.office.portal_access import portal_access_apply
 from portico.organizations.models import PortalSlugRedirect

@@ -10,8 +10,12 @@ from django.test import Client
 from django.urls import reverse
 
 from portico.activity.models import AuditEvent, Notification
-from portico.customers.access import portal_access_disable, portal_access_invite, portal_access_reinvite
 from portico.customers.models import PortalAccess
+from portico.customers.portal_access import (
+    portal_access_disable,
+    portal_access_invite,
+    portal_access_reinvite,
+)
 from portico.testing import SETUP
 
 NEW_PASSWORD = "quiet lantern meadow 42"

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from portico.customers.access import portal_access_invite
+from portico.customers.portal_access import portal_access_invite
 from portico.organizations.models import PortalSlugRedirect
 from portico.testing import SETUP, TEST_PASSWORD, ContactPersonFactory, CustomerFactory, make_portal_access
 

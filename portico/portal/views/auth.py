@@ -21,14 +21,14 @@ from django.views.decorators.http import require_POST
 from portico.accounts import throttle
 from portico.activity.services import audit_record
 from portico.actors import Actor
-from portico.customers.access import (
+from portico.customers.models import PortalAccess, PortalInvitation
+from portico.customers.portal_access import (
     InvitationInvalid,
     portal_invitation_accept,
     portal_invitation_can_be_requested,
     portal_invitation_find,
     portal_invitation_request,
 )
-from portico.customers.models import PortalAccess, PortalInvitation
 from portico.organizations.models import Organization
 
 from ..context import portal_access_choose, portal_context_for, portal_public
