@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from portico.activity.services import audit_record
 from portico.actors import Actor
 from portico.money import check_currency
+from portico.unset import UNSET, Unset, given
 
 from .models import ContactPerson, Customer, PortalAccess
 from .portal_access import portal_access_disable
@@ -135,14 +136,41 @@ def records_in_customer_currency() -> list[type[models.Model]]:
     return [model for model in apps.get_models() if getattr(model, "in_customer_currency", False)]
 
 
-def customer_update(*, customer: Customer, actor: Actor, **fields) -> Customer:
-    """Change a customer's details. The currency is fixed once documents, payments or projects (whose rates are
-    in it) were made in it: an amount entered in a currency keeps its meaning."""
-    unknown = set(fields) - set(CUSTOMER_EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError(
-            _("These customer fields cannot be changed: %(names)s.") % {"names": ", ".join(sorted(unknown))}
-        )
+def customer_update(
+    *,
+    customer: Customer,
+    actor: Actor,
+    display_name: str | Unset = UNSET,
+    company_name: str | Unset = UNSET,
+    email: str | Unset = UNSET,
+    phone: str | Unset = UNSET,
+    website: str | Unset = UNSET,
+    currency: str | Unset = UNSET,
+    billing_address: str | Unset = UNSET,
+    shipping_address: str | Unset = UNSET,
+    tax_id: str | Unset = UNSET,
+    payment_terms_days: int | Unset = UNSET,
+    allow_ach: bool | Unset = UNSET,
+    notes: str | Unset = UNSET,
+    is_active: bool | Unset = UNSET,
+) -> Customer:
+    """Change the customer's details given; the others stay. The currency is fixed once documents, payments or
+    projects (whose rates are in it) were made in it: an amount entered in a currency keeps its meaning."""
+    fields = given(
+        display_name=display_name,
+        company_name=company_name,
+        email=email,
+        phone=phone,
+        website=website,
+        currency=currency,
+        billing_address=billing_address,
+        shipping_address=shipping_address,
+        tax_id=tax_id,
+        payment_terms_days=payment_terms_days,
+        allow_ach=allow_ach,
+        notes=notes,
+        is_active=is_active,
+    )
     with transaction.atomic():
         customer = Customer.objects.select_for_update().get(pk=customer.pk)
         if "currency" in fields:

@@ -22,6 +22,7 @@ from portico.organizations.services import number_next
 from portico.sales.models import CreditNote, Invoice, RetainerInvoice
 from portico.sales.services.balances import invoice_settle, retainer_settle
 from portico.sales.services.documents import lock, lock_customer, require_status
+from portico.unset import UNSET, Unset, given
 
 from .credits import credit_source, credit_use
 from .models import CustomerPayment, PaymentMode, Refund
@@ -206,13 +207,18 @@ def refund_delete(*, refund: Refund, actor: Actor) -> None:
 PAYMENT_EDITABLE_FIELDS = ("date", "mode", "reference", "notes", "bank_charges")
 
 
-def payment_update(*, payment: CustomerPayment, actor: Actor, **fields) -> CustomerPayment:
-    """Correct an offline payment's date, mode, reference, notes or bank charges."""
-    unknown = set(fields) - set(PAYMENT_EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError(
-            _("These payment fields cannot be changed: %(names)s.") % {"names": ", ".join(sorted(unknown))}
-        )
+def payment_update(
+    *,
+    payment: CustomerPayment,
+    actor: Actor,
+    date: datetime.date | Unset = UNSET,
+    mode: str | Unset = UNSET,
+    reference: str | Unset = UNSET,
+    notes: str | Unset = UNSET,
+    bank_charges: Decimal | str | Unset | None = UNSET,
+) -> CustomerPayment:
+    """Correct an offline payment's date, mode, reference, notes or bank charges; the others stay."""
+    fields = given(date=date, mode=mode, reference=reference, notes=notes, bank_charges=bank_charges)
     with transaction.atomic():
         lock_customer(payment.customer_id)
         payment = lock(CustomerPayment, payment.pk)

@@ -20,6 +20,7 @@ from portico.organizations.models import Membership, NumberSeries
 from portico.organizations.services import number_next
 from portico.sales.services.documents import LineInput, lock_customer
 from portico.sales.services.invoices import invoice_create
+from portico.unset import UNSET, Unset, given
 
 from .models import Project, Task, TimeEntry, TimesheetApproval
 
@@ -233,13 +234,26 @@ def timesheet_approval_decide(
 PROJECT_EDITABLE_FIELDS = ("name", "description", "billing_method", "rate", "budget_hours", "status")
 
 
-def project_update(*, project: Project, actor: Actor, **fields) -> Project:
-    """Change a project's name, description, billing, budget or status (active or inactive)."""
-    unknown = set(fields) - set(PROJECT_EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError(
-            _("These project fields cannot be changed: %(names)s.") % {"names": ", ".join(sorted(unknown))}
-        )
+def project_update(
+    *,
+    project: Project,
+    actor: Actor,
+    name: str | Unset = UNSET,
+    description: str | Unset = UNSET,
+    billing_method: str | Unset = UNSET,
+    rate: Decimal | str | Unset = UNSET,
+    budget_hours: Decimal | str | Unset | None = UNSET,
+    status: str | Unset = UNSET,
+) -> Project:
+    """Change a project's name, description, billing, budget or status (active or inactive); the others stay."""
+    fields = given(
+        name=name,
+        description=description,
+        billing_method=billing_method,
+        rate=rate,
+        budget_hours=budget_hours,
+        status=status,
+    )
     with transaction.atomic():
         project = Project.objects.select_for_update().select_related("customer").get(pk=project.pk)
         if "rate" in fields:
@@ -260,11 +274,17 @@ def project_update(*, project: Project, actor: Actor, **fields) -> Project:
     return project
 
 
-def task_update(*, task: Task, actor: Actor, **fields) -> Task:
-    """Change a task's name, description, hourly rate or billable flag."""
-    allowed = {"name", "description", "rate", "is_billable"}
-    if set(fields) - allowed:
-        raise ValidationError(_("Only a task's name, description, rate and billable flag can change."))
+def task_update(
+    *,
+    task: Task,
+    actor: Actor,
+    name: str | Unset = UNSET,
+    description: str | Unset = UNSET,
+    rate: Decimal | str | Unset = UNSET,
+    is_billable: bool | Unset = UNSET,
+) -> Task:
+    """Change a task's name, description, hourly rate or billable flag; the others stay."""
+    fields = given(name=name, description=description, rate=rate, is_billable=is_billable)
     with transaction.atomic():
         task = (
             Task.objects.select_for_update(of=("self",)).select_related("project__customer").get(pk=task.pk)
