@@ -8,15 +8,28 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import factory
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import timezone
 
 from portico.accounts.models import User
+from portico.activity.models import AuditEvent
 from portico.actors import Actor
 from portico.catalog.models import Item, Tax
 from portico.customers.models import ContactPerson, Customer
+from portico.customers.portal_access import portal_access_invite, portal_invitation_accept
 from portico.organizations.models import Membership, NumberSeries, Organization
 from portico.sales.services.documents import LineInput
+from portico.sales.services.invoices import (
+    credit_note_create,
+    credit_note_open,
+    invoice_create,
+    invoice_send,
+    retainer_invoice_create,
+    retainer_invoice_send,
+)
+from portico.sales.services.quotes import quote_create, quote_send
 
 TEST_PASSWORD = "correct horse battery staple"
 
@@ -120,8 +133,6 @@ def today() -> datetime.date:
 
 def make_invoice(customer: Customer, *amounts, send: bool = True, tax: Tax | None = None, **fields):
     """An invoice for the customer with one line per amount, sent unless ``send=False``."""
-    from portico.sales.services.invoices import invoice_create, invoice_send
-
     invoice = invoice_create(
         customer=customer,
         date=fields.pop("date", today()),
@@ -132,32 +143,22 @@ def make_invoice(customer: Customer, *amounts, send: bool = True, tax: Tax | Non
 
 
 def make_retainer(customer: Customer, amount, *, send: bool = True):
-    from portico.sales.services.invoices import retainer_invoice_create, retainer_invoice_send
-
     retainer = retainer_invoice_create(actor=SETUP, customer=customer, date=today(), lines=lines(amount))
     return retainer_invoice_send(actor=SETUP, retainer=retainer) if send else retainer
 
 
 def make_credit_note(customer: Customer, amount, *, open_it: bool = True):
-    from portico.sales.services.invoices import credit_note_create, credit_note_open
-
     credit_note = credit_note_create(actor=SETUP, customer=customer, date=today(), lines=lines(amount))
     return credit_note_open(actor=SETUP, credit_note=credit_note) if open_it else credit_note
 
 
 def make_quote(customer: Customer, *amounts, send: bool = True, **fields):
-    from portico.sales.services.quotes import quote_create, quote_send
-
     quote = quote_create(customer=customer, date=today(), lines=lines(*amounts), **{"actor": SETUP, **fields})
     return quote_send(actor=SETUP, quote=quote) if send else quote
 
 
 def audit_actions(target=None) -> list[str]:
     """The audit trail's actions, oldest first; only those about ``target`` when one is given."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from portico.activity.models import AuditEvent
-
     events = AuditEvent.objects.order_by("id")
     if target is not None:
         events = events.filter(content_type=ContentType.objects.get_for_model(target), object_id=target.pk)
@@ -181,8 +182,6 @@ def db_state(*objects) -> dict:
 
     Equal before and after a refused operation means the operation wrote nothing.
     """
-    from django.apps import apps
-
     counts = {
         model._meta.label: model.objects.count()
         for label in _STATE_APPS
@@ -201,8 +200,6 @@ def make_portal_access(contact: ContactPerson, *, accept: bool = True, user: Use
 
     Returns the access and the raw invitation token.
     """
-    from portico.customers.portal_access import portal_access_invite, portal_invitation_accept
-
     access, raw_token = portal_access_invite(actor=SETUP, contact=contact)
     if accept:
         access = portal_invitation_accept(raw_token=raw_token, password=TEST_PASSWORD, user=user)
